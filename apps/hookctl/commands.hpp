@@ -1,0 +1,13 @@
+#pragma once
+// One registration function per subcommand (cmd_<name>.cpp).
+
+#include "common.hpp"
+
+namespace hookctl::app {
+
+Command register_providers(CLI::App& root, Globals& globals, Context& ctx);
+Command register_sign(CLI::App& root, Globals& globals, Context& ctx);
+Command register_verify(CLI::App& root, Globals& globals, Context& ctx);
+Command register_keygen(CLI::App& root, Globals& globals, Context& ctx);
+
+} // namespace hookctl::app

@@ -1,0 +1,168 @@
+#include "common.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "hookctl/sign/providers.hpp"
+#include "hookctl/util/strings.hpp"
+
+namespace hookctl::app {
+
+void add_key_flags(CLI::App* cmd, KeyFlags& flags, KeyUse use) {
+  cmd->add_option("--secret", flags.secrets,
+                  use == KeyUse::verify ? "Signing secret or token; repeat for rotation (any one may match)"
+                                        : "Signing secret or token (repeat to sign with several, where the "
+                                          "provider sends one signature per secret)")
+      ->envname("HOOKCTL_SECRET")
+      ->type_name("SECRET")
+      ->group("Keys");
+  cmd->add_option("--secret-file", flags.secret_file, "Read secrets from FILE, one per line")
+      ->type_name("FILE")
+      ->group("Keys");
+  cmd->add_option("--private-key", flags.private_keys,
+                  "Ed25519 signing key: 64 or 128 hex characters or whsk_...; @FILE reads it from a file")
+      ->envname("HOOKCTL_PRIVATE_KEY")
+      ->type_name("KEY")
+      ->group("Keys");
+  if (use == KeyUse::verify)
+    cmd->add_option("--public-key", flags.public_keys,
+                    "Ed25519 public key: 64 hex characters or whpk_...; @FILE reads it; repeatable")
+        ->envname("HOOKCTL_PUBLIC_KEY")
+        ->type_name("KEY")
+        ->group("Keys");
+}
+
+namespace {
+
+Result<std::string> key_value(const std::string& text) {
+  if (text.starts_with("@")) {
+    HOOKCTL_TRY_ASSIGN(std::string content, read_file(text.substr(1)));
+    return std::string(util::trim(content.substr(0, content.find_last_not_of("\r\n") + 1)));
+  }
+  return text;
+}
+
+} // namespace
+
+Result<sign::Keys> load_keys(const KeyFlags& flags) {
+  sign::Keys keys;
+  keys.secrets = flags.secrets;
+  if (!flags.secret_file.empty()) {
+    HOOKCTL_TRY_ASSIGN(std::string content, read_file(flags.secret_file));
+    size_t before = keys.secrets.size();
+    for (auto line : util::split(content, '\n')) {
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (!line.empty()) keys.secrets.emplace_back(line);
+    }
+    if (keys.secrets.size() == before)
+      return make_error(Errc::input, fmt::format("secret file {}: no secret in it", flags.secret_file));
+  }
+  for (const auto& k : flags.private_keys) {
+    HOOKCTL_TRY_ASSIGN(std::string v, key_value(k));
+    keys.private_keys.push_back(std::move(v));
+  }
+  for (const auto& k : flags.public_keys) {
+    HOOKCTL_TRY_ASSIGN(std::string v, key_value(k));
+    keys.public_keys.push_back(std::move(v));
+  }
+  return keys;
+}
+
+CLI::Option* add_provider_flag(CLI::App* cmd, std::string& provider, bool required) {
+  std::vector<std::string> names;
+  for (const auto& p : sign::providers()) names.emplace_back(p.name);
+  auto* opt = cmd->add_option("-p,--provider", provider, "Signature scheme (see `hookctl providers`)")
+                  ->envname("HOOKCTL_PROVIDER")
+                  ->check(CLI::IsMember(names))
+                  ->type_name("PROVIDER");
+  if (required) opt->required();
+  return opt;
+}
+
+void add_hmac_flags(CLI::App* cmd, HmacFlags& f) {
+  const char* group = "Generic hmac provider";
+  cmd->add_option("--hmac-header", f.header, "Signature header name")->capture_default_str()->group(group);
+  cmd->add_option("--hmac-algorithm", f.algorithm, "sha1, sha256 or sha512")
+      ->check(CLI::IsMember({"sha1", "sha256", "sha512"}))
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--hmac-encoding", f.encoding, "hex or base64")
+      ->check(CLI::IsMember({"hex", "base64"}))
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--hmac-prefix", f.prefix, "Text before the signature, e.g. sha256=")->group(group);
+  cmd->add_option("--hmac-template", f.templ,
+                  "Signed content over {id}, {timestamp}, {body}, {url}, {method}, e.g. {timestamp}.{body}")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--hmac-id-header", f.id_header, "Header carrying {id}")->capture_default_str()->group(group);
+  cmd->add_option("--hmac-timestamp-header", f.timestamp_header, "Header carrying {timestamp}")
+      ->capture_default_str()
+      ->group(group);
+}
+
+Result<sign::SchemeOptions> scheme_options(const HmacFlags& f) {
+  sign::SchemeOptions o;
+  auto digest = crypto::digest_from_name(f.algorithm);
+  if (!digest) return make_error(Errc::usage, fmt::format("--hmac-algorithm: unknown digest '{}'", f.algorithm));
+  o.hmac.digest = *digest;
+  if (f.encoding == "hex")
+    o.hmac.encoding = sign::Encoding::hex;
+  else if (f.encoding == "base64")
+    o.hmac.encoding = sign::Encoding::base64;
+  else
+    return make_error(Errc::usage, fmt::format("--hmac-encoding: unknown encoding '{}'", f.encoding));
+  if (f.header.empty()) return make_error(Errc::usage, "--hmac-header must not be empty");
+  HOOKCTL_TRY(sign::parse_template(f.templ));
+  o.hmac.header = f.header;
+  o.hmac.prefix = f.prefix;
+  o.hmac.templ = f.templ;
+  o.hmac.id_header = f.id_header;
+  o.hmac.timestamp_header = f.timestamp_header;
+  return o;
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(Errc::input, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return make_error(Errc::input, fmt::format("cannot read {}: read error", path));
+  return ss.str();
+}
+
+Result<std::string> read_data(const std::string& data, Context& ctx) {
+  if (data == "@-") {
+    std::ostringstream ss;
+    ss << ctx.in->rdbuf();
+    return ss.str();
+  }
+  if (data.starts_with("@")) return read_file(data.substr(1));
+  return data;
+}
+
+Result<util::Headers> parse_header_args(const std::vector<std::string>& args) {
+  util::Headers headers;
+  for (const auto& a : args) {
+    size_t colon = a.find(':');
+    std::string_view name =
+        colon == std::string::npos ? std::string_view{} : util::trim(std::string_view(a).substr(0, colon));
+    if (colon == std::string::npos || name.empty())
+      return make_error(Errc::usage, fmt::format("-H expects 'Name: value', got '{}'", a));
+    for (char c : name)
+      if (c <= ' ' || c == 0x7f)
+        return make_error(Errc::usage, fmt::format("-H: header name '{}' contains a space or control character", name));
+    headers.add(std::string(name), std::string(util::trim(std::string_view(a).substr(colon + 1))));
+  }
+  return headers;
+}
+
+std::string json_line(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+} // namespace hookctl::app

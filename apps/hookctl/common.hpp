@@ -1,0 +1,84 @@
+#pragma once
+// Option groups and input helpers shared by several subcommands.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "context.hpp"
+#include "hookctl/sign/scheme.hpp"
+#include "hookctl/util/result.hpp"
+
+namespace hookctl::app {
+
+// Options every command understands.
+struct Globals {
+  bool json = false;
+  bool quiet = false;
+  bool verbose = false;
+  bool no_color = false;
+};
+
+// What runs a parsed subcommand: an exit code (0 or 1), or an Error mapped by cli.cpp.
+using Runner = std::function<Result<int>()>;
+
+// A registered subcommand and its runner.
+struct Command {
+  CLI::App* app = nullptr;
+  Runner run;
+};
+
+// Key options as typed: secrets, a secret file, Ed25519 keys.
+struct KeyFlags {
+  std::vector<std::string> secrets;
+  std::string secret_file;
+  std::vector<std::string> private_keys;
+  std::vector<std::string> public_keys;
+};
+
+// Whether key options are registered for signing or for verifying.
+enum class KeyUse { sign, verify };
+
+// Registers --secret, --secret-file, --private-key (and --public-key for `KeyUse::verify`) on `cmd`.
+void add_key_flags(CLI::App* cmd, KeyFlags& flags, KeyUse use);
+
+// Resolves `flags` into key material, reading files; Errc::input when a file cannot be read.
+Result<sign::Keys> load_keys(const KeyFlags& flags);
+
+// Registers --provider on `cmd` (required unless `required` is false), checked against the table.
+CLI::Option* add_provider_flag(CLI::App* cmd, std::string& provider, bool required = true);
+
+// Options of the generic `hmac` provider as typed.
+struct HmacFlags {
+  std::string header = "X-Signature";
+  std::string algorithm = "sha256";
+  std::string encoding = "hex";
+  std::string prefix;
+  std::string templ = "{body}";
+  std::string id_header = "X-Webhook-Id";
+  std::string timestamp_header = "X-Webhook-Timestamp";
+};
+
+// Registers the --hmac-* options on `cmd`.
+void add_hmac_flags(CLI::App* cmd, HmacFlags& flags);
+
+// Scheme options from `flags`; Errc::usage on a bad algorithm, encoding or template.
+Result<sign::SchemeOptions> scheme_options(const HmacFlags& flags);
+
+// The body named by `--data`: the string itself, `@FILE` for a file's bytes, `@-` for stdin.
+Result<std::string> read_data(const std::string& data, Context& ctx);
+
+// Parses `-H 'Name: value'` arguments into headers; Errc::usage on a missing colon or empty name.
+Result<util::Headers> parse_header_args(const std::vector<std::string>& args);
+
+// `value` serialised as one line of JSON; invalid UTF-8 is replaced, never thrown on.
+std::string json_line(const nlohmann::json& value);
+
+// Reads the whole file `path`; Errc::input naming the file and the reason on failure.
+Result<std::string> read_file(const std::string& path);
+
+} // namespace hookctl::app

@@ -1,0 +1,28 @@
+#include "context.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <unistd.h>
+
+#include "hookctl/crypto/crypto.hpp"
+
+namespace hookctl::app {
+
+Context system_context() {
+  Context ctx;
+  ctx.now = [] {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  ctx.random = [](size_t n) { return crypto::random_bytes(n); };
+  ctx.getenv = [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+  ctx.stdout_tty = isatty(STDOUT_FILENO) == 1;
+  ctx.stderr_tty = isatty(STDERR_FILENO) == 1;
+  return ctx;
+}
+
+} // namespace hookctl::app

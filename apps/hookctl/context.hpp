@@ -1,0 +1,29 @@
+#pragma once
+// Everything a command touches outside its own memory, so tests can replace it with fakes.
+
+#include <cstdint>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <string>
+
+namespace hookctl::app {
+
+struct Context {
+  std::ostream* out = &std::cout; // results
+  std::ostream* err = &std::cerr; // diagnostics
+  std::istream* in = &std::cin;   // `--data @-`
+  // Current unix time in seconds.
+  std::function<int64_t()> now;
+  // `n` bytes from a CSPRNG.
+  std::function<std::string(size_t)> random;
+  // The environment variable `name`, if set.
+  std::function<std::optional<std::string>(const std::string&)> getenv;
+  bool stdout_tty = false;
+  bool stderr_tty = false;
+};
+
+// The context of the real process: std streams, system clock, OpenSSL randomness, real environment.
+Context system_context();
+
+} // namespace hookctl::app

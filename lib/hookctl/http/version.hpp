@@ -1,0 +1,11 @@
+#pragma once
+// Facts about the HTTP library hookctl is built with.
+
+#include <string_view>
+
+namespace hookctl::http {
+
+// The cpp-httplib version hookctl was compiled against ("0.11.4").
+std::string_view httplib_version();
+
+} // namespace hookctl::http

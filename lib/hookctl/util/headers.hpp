@@ -1,0 +1,44 @@
+#pragma once
+// An ordered list of HTTP header fields that keeps case and duplicates as given.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace hookctl::util {
+
+// HTTP header fields in order; lookups ignore the case of names.
+class Headers {
+public:
+  using Field = std::pair<std::string, std::string>;
+
+  Headers() = default;
+  Headers(std::initializer_list<Field> fields) : m_fields(fields) {}
+
+  // Appends the field `name: value`, keeping any earlier field of that name.
+  void add(std::string name, std::string value) { m_fields.emplace_back(std::move(name), std::move(value)); }
+
+  // Replaces every field named `name` (any case) with one `name: value`, or appends it.
+  void set(std::string name, std::string value);
+
+  // Removes every field named `name` (any case).
+  void remove(std::string_view name);
+
+  // The value of the first field named `name` (any case), if there is one.
+  std::optional<std::string_view> get(std::string_view name) const;
+
+  // How many fields are named `name` (any case).
+  size_t count(std::string_view name) const;
+
+  // Every field, in order.
+  const std::vector<Field>& fields() const { return m_fields; }
+  bool empty() const { return m_fields.empty(); }
+  size_t size() const { return m_fields.size(); }
+
+private:
+  std::vector<Field> m_fields;
+};
+
+} // namespace hookctl::util
