@@ -1,0 +1,62 @@
+#include <nlohmann/json.hpp>
+
+#include "cli_harness.hpp"
+
+using testing::run;
+
+TEST_CASE("cli: --version names hookctl, OpenSSL and cpp-httplib") {
+  auto r = run({"--version"});
+  CHECK(r.code == 0);
+  CHECK(r.out.starts_with("hookctl "));
+  CHECK(r.out.find("OpenSSL 3") != std::string::npos);
+  CHECK(r.out.find("cpp-httplib 0.") != std::string::npos);
+}
+
+TEST_CASE("cli: --help exits 0 and lists the commands") {
+  auto r = run({"--help"});
+  CHECK(r.code == 0);
+  for (auto cmd : {"providers", "sign", "verify", "keygen"}) CHECK(r.out.find(cmd) != std::string::npos);
+  auto sub = run({"sign", "--help"});
+  CHECK(sub.code == 0);
+  CHECK(sub.out.find("--provider") != std::string::npos);
+  CHECK(sub.out.find("HOOKCTL_SECRET") != std::string::npos);
+}
+
+TEST_CASE("cli: usage errors exit 2 with one error line and a hint") {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {},
+           {"frobnicate"},
+           {"sign", "--provider", "github", "--secret", "s"},              // no --data
+           {"sign", "--provider", "nope", "--secret", "s", "--data", "x"}, // unknown provider
+           {"sign", "--bogus"},
+           {"verify", "-p", "stripe", "--secret", "s", "--data", "x", "--tolerance", "soon"},
+           {"verify", "-p", "stripe", "--secret", "s", "--data", "x", "-H", "no colon"},
+           {"verify", "-p", "stripe", "--secret", "s", "--data", "@/nonexistent/body.json"},
+           {"sign", "-p", "github", "--secret", "s", "--data", "x", "--format", "curl"},      // curl needs --url
+           {"sign", "-p", "twilio", "--secret", "s", "--data", "x"},                          // twilio needs --url
+           {"verify", "-p", "github", "--data", "x", "-H", "X-Hub-Signature-256: sha256=00"}, // no secret
+       }) {
+    std::string joined;
+    for (const auto& a : args) joined += a + " ";
+    CAPTURE(joined);
+    auto r = run(args);
+    CHECK(r.code == 2);
+    CHECK(r.err.starts_with("hookctl: error: "));
+    CHECK(r.out.empty());
+    CHECK(testing::lines(r.err).size() <= 2);
+  }
+}
+
+TEST_CASE("cli: providers lists every scheme, as a table and as JSON") {
+  auto r = run({"providers"});
+  CHECK(r.code == 0);
+  CHECK(testing::lines(r.out).size() == 14); // header + 13
+  auto j = run({"providers", "--json"});
+  CHECK(j.code == 0);
+  auto doc = nlohmann::json::parse(j.out);
+  REQUIRE(doc["providers"].size() == 13);
+  CHECK(doc["providers"][1]["name"] == "stripe");
+  CHECK(doc["providers"][1]["tolerance_s"] == 300);
+  CHECK(doc["providers"][1]["direction"] == "past");
+  CHECK(doc["providers"][0]["tolerance_s"].is_null());
+}
