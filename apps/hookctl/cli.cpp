@@ -53,7 +53,7 @@ Cli::Cli(Context& ctx) : m_impl(std::make_unique<Impl>(ctx)) {
   app.require_subcommand(1);
   app.fallthrough(); // global flags also work after the subcommand
   app.footer("Exit status: 0 success, 1 negative result, 2 usage or input error, 3 environment error, "
-             "130 interrupted.\nRun 'hookctl <command> --help' for a command's options.");
+             "130 interrupted.\nRun 'hookctl <command> --help' for a command's options.\n");
   m_impl->commands.push_back(register_providers(app, g, ctx));
   m_impl->commands.push_back(register_sign(app, g, ctx));
   m_impl->commands.push_back(register_verify(app, g, ctx));

@@ -23,9 +23,9 @@ std::string tolerance_text(const sign::ProviderInfo& p) {
 Result<int> run_providers(const Globals& g, Context& ctx) {
   auto& out = *ctx.out;
   if (g.json) {
-    nlohmann::json list = nlohmann::json::array();
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& p : sign::providers()) {
-      nlohmann::json headers = nlohmann::json::array();
+      nlohmann::ordered_json headers = nlohmann::ordered_json::array();
       for (auto h : p.headers) headers.push_back(h);
       list.push_back(
           {{"name", p.name},
@@ -33,7 +33,7 @@ Result<int> run_providers(const Globals& g, Context& ctx) {
            {"headers", headers},
            {"algorithm", p.algorithm},
            {"key", key_name(p.key_kind)},
-           {"tolerance_s", p.tolerance_s ? nlohmann::json(*p.tolerance_s) : nlohmann::json(nullptr)},
+           {"tolerance_s", p.tolerance_s ? nlohmann::ordered_json(*p.tolerance_s) : nlohmann::ordered_json(nullptr)},
            {"direction", p.tolerance_s ? (p.direction == sign::Direction::past ? "past" : "both") : "none"}});
     }
     out << json_line({{"providers", list}}) << "\n";

@@ -46,9 +46,10 @@ Result<int> run_sign(const SignFlags& f, const Globals& g, Context& ctx) {
   for (const auto& [name, value] : extra.fields()) all.add(name, value);
   auto& out = *ctx.out;
   if (format == "json") {
-    nlohmann::json headers = nlohmann::json::object();
+    nlohmann::ordered_json headers = nlohmann::ordered_json::object();
     for (const auto& [name, value] : all.fields()) headers[name] = value;
-    nlohmann::json j{{"provider", f.provider}, {"id", req.id}, {"timestamp", req.timestamp}, {"headers", headers}};
+    nlohmann::ordered_json j{
+        {"provider", f.provider}, {"id", req.id}, {"timestamp", req.timestamp}, {"headers", headers}};
     if (!signed_.url.empty()) j["url"] = signed_.url;
     out << json_line(j) << "\n";
   } else if (format == "curl") {
@@ -90,7 +91,7 @@ Command register_sign(CLI::App& root, Globals& g, Context& ctx) {
   cmd->footer("Examples:\n"
               "  hookctl sign -p github --secret \"$SECRET\" --data @payload.json\n"
               "  hookctl sign -p stripe --secret whsec_... --data '{\"id\":\"evt_1\"}' --format curl --url "
-              "http://127.0.0.1:3000/webhooks");
+              "http://127.0.0.1:3000/webhooks\n");
   return {cmd, [f, &g, &ctx] { return run_sign(*f, g, ctx); }};
 }
 

@@ -76,9 +76,10 @@ Command register_verify(CLI::App& root, Globals& g, Context& ctx) {
                 "Accept GitHub deliveries signed only with legacy X-Hub-Signature (sha1)");
   cmd->add_flag("--json", g.json, "Print the verdict as one JSON object");
   add_hmac_flags(cmd, f->hmac);
-  cmd->footer("Exit status: 0 valid, 1 invalid (reason on stderr), 2 usage or input error.\n"
-              "Example:\n"
-              "  hookctl verify -p github --secret \"$SECRET\" -H 'X-Hub-Signature-256: sha256=...' --data @body.json");
+  cmd->footer(
+      "Exit status: 0 valid, 1 invalid (reason on stderr), 2 usage or input error.\n"
+      "Example:\n"
+      "  hookctl verify -p github --secret \"$SECRET\" -H 'X-Hub-Signature-256: sha256=...' --data @body.json\n");
   return {cmd, [f, &g, &ctx] { return run_verify(*f, g, ctx); }};
 }
 

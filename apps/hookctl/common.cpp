@@ -161,8 +161,8 @@ Result<util::Headers> parse_header_args(const std::vector<std::string>& args) {
   return headers;
 }
 
-std::string json_line(const nlohmann::json& value) {
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string json_line(const nlohmann::ordered_json& value) {
+  return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 } // namespace hookctl::app

@@ -76,7 +76,7 @@ Result<std::string> read_data(const std::string& data, Context& ctx);
 Result<util::Headers> parse_header_args(const std::vector<std::string>& args);
 
 // `value` serialised as one line of JSON; invalid UTF-8 is replaced, never thrown on.
-std::string json_line(const nlohmann::json& value);
+std::string json_line(const nlohmann::ordered_json& value);
 
 // Reads the whole file `path`; Errc::input naming the file and the reason on failure.
 Result<std::string> read_file(const std::string& path);

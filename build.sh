@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian 12 packages), builds hookctl, and runs it or its tests.
+#   ./build.sh        build, then run `hookctl --version` and `hookctl providers`
+#   ./build.sh test   build, then run every test with CTest (unit, CLI, e2e, interop)
+set -euo pipefail
+cd "$(dirname "$0")"
+mode=${1:-run}
+case "$mode" in run | test) ;; *) echo "usage: ./build.sh [run|test]" >&2; exit 2 ;; esac
+
+# Debian packages this project builds and tests with; commands are checked by name so that a
+# Node.js from another source (for example nodesource) is used as it is.
+libs=(cmake ninja-build g++ pkg-config ccache libssl-dev libcli11-dev libcpp-httplib-dev nlohmann-json3-dev
+  libfmt-dev doctest-dev zlib1g-dev libbrotli-dev)
+if [ "$mode" = test ]; then
+  libs+=(clang libclang-rt-14-dev)
+fi
+missing=()
+for p in "${libs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ "$mode" = test ]; then
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "build.sh: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+build=${HOOKCTL_BUILD_DIR:-build}
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHOOKCTL_WERROR=ON >/dev/null
+cmake --build "$build"
+
+if [ "$mode" = run ]; then
+  "$build/apps/hookctl/hookctl" --version
+  "$build/apps/hookctl/hookctl" providers
+else
+  ctest --test-dir "$build" --output-on-failure
+fi
