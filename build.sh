@@ -9,7 +9,7 @@ case "$mode" in run | test) ;; *) echo "usage: ./build.sh [run|test]" >&2; exit 
 
 # Debian packages this project builds and tests with; commands are checked by name so that a
 # Node.js from another source (for example nodesource) is used as it is.
-libs=(cmake ninja-build g++ pkg-config ccache libssl-dev libcli11-dev libcpp-httplib-dev nlohmann-json3-dev
+libs=(cmake ninja-build g++ pkg-config ccache groff-base libssl-dev libcli11-dev libcpp-httplib-dev nlohmann-json3-dev
   libfmt-dev doctest-dev zlib1g-dev libbrotli-dev)
 if [ "$mode" = test ]; then
   libs+=(clang libclang-rt-14-dev clang-format clang-tidy)

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "docs.hpp"
 #include "hookctl/crypto/crypto.hpp"
 #include "hookctl/http/version.hpp"
 
@@ -52,12 +53,13 @@ Cli::Cli(Context& ctx) : m_impl(std::make_unique<Impl>(ctx)) {
   app.add_flag("-v,--verbose", g.verbose, "Print more detail");
   app.require_subcommand(1);
   app.fallthrough(); // global flags also work after the subcommand
-  app.footer("Exit status: 0 success, 1 negative result, 2 usage or input error, 3 environment error, "
-             "130 interrupted.\nRun 'hookctl <command> --help' for a command's options.\n");
+  app.footer(help_footer("") + "Run 'hookctl <command> --help' for a command's options.\n");
   m_impl->commands.push_back(register_providers(app, g, ctx));
   m_impl->commands.push_back(register_sign(app, g, ctx));
   m_impl->commands.push_back(register_verify(app, g, ctx));
   m_impl->commands.push_back(register_keygen(app, g, ctx));
+  m_impl->commands.push_back(register_completion(app, g, ctx));
+  m_impl->commands.push_back(register_man(app, g, ctx));
 }
 
 Cli::~Cli() = default;

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "docs.hpp"
 #include "hookctl/sign/keys.hpp"
 #include "hookctl/util/encoding.hpp"
 
@@ -88,7 +89,7 @@ Command register_keygen(CLI::App& root, Globals& g, Context& ctx) {
   cmd->add_option("--kind", f->kind, "secret or keypair (default: keypair for discord and standard, secret otherwise)")
       ->check(CLI::IsMember({"secret", "keypair"}));
   cmd->add_flag("--json", g.json, "Print {\"secret\":...} or {\"private_key\":...,\"public_key\":...}");
-  cmd->footer("Examples:\n  SECRET=$(hookctl keygen -p github)\n  hookctl keygen -p standard --json\n");
+  cmd->footer(help_footer("keygen"));
   return {cmd, [f, &g, &ctx] { return run_keygen(*f, g, ctx); }};
 }
 

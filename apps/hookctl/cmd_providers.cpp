@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "docs.hpp"
 
 namespace hookctl::app {
 namespace {
@@ -51,6 +52,7 @@ Result<int> run_providers(const Globals& g, Context& ctx) {
 Command register_providers(CLI::App& root, Globals& g, Context& ctx) {
   auto* cmd = root.add_subcommand("providers", "List the signature schemes: headers, algorithm, timestamp window");
   cmd->add_flag("--json", g.json, "Print {\"providers\":[...]}");
+  cmd->footer(help_footer("providers"));
   return {cmd, [&g, &ctx] { return run_providers(g, ctx); }};
 }
 

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "docs.hpp"
 #include "hookctl/report/curl.hpp"
 #include "hookctl/sign/ids.hpp"
 #include "hookctl/util/time.hpp"
@@ -88,10 +89,7 @@ Command register_sign(CLI::App& root, Globals& g, Context& ctx) {
       ->capture_default_str();
   cmd->add_flag("--json", g.json, "Print one JSON object (same as --format json)");
   add_hmac_flags(cmd, f->hmac);
-  cmd->footer("Examples:\n"
-              "  hookctl sign -p github --secret \"$SECRET\" --data @payload.json\n"
-              "  hookctl sign -p stripe --secret whsec_... --data '{\"id\":\"evt_1\"}' --format curl --url "
-              "http://127.0.0.1:3000/webhooks\n");
+  cmd->footer(help_footer("sign"));
   return {cmd, [f, &g, &ctx] { return run_sign(*f, g, ctx); }};
 }
 

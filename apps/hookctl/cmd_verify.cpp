@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "docs.hpp"
 #include "hookctl/util/time.hpp"
 
 namespace hookctl::app {
@@ -76,10 +77,7 @@ Command register_verify(CLI::App& root, Globals& g, Context& ctx) {
                 "Accept GitHub deliveries signed only with legacy X-Hub-Signature (sha1)");
   cmd->add_flag("--json", g.json, "Print the verdict as one JSON object");
   add_hmac_flags(cmd, f->hmac);
-  cmd->footer(
-      "Exit status: 0 valid, 1 invalid (reason on stderr), 2 usage or input error.\n"
-      "Example:\n"
-      "  hookctl verify -p github --secret \"$SECRET\" -H 'X-Hub-Signature-256: sha256=...' --data @body.json\n");
+  cmd->footer(help_footer("verify"));
   return {cmd, [f, &g, &ctx] { return run_verify(*f, g, ctx); }};
 }
 

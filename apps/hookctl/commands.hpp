@@ -9,5 +9,7 @@ Command register_providers(CLI::App& root, Globals& globals, Context& ctx);
 Command register_sign(CLI::App& root, Globals& globals, Context& ctx);
 Command register_verify(CLI::App& root, Globals& globals, Context& ctx);
 Command register_keygen(CLI::App& root, Globals& globals, Context& ctx);
+Command register_completion(CLI::App& root, Globals& globals, Context& ctx);
+Command register_man(CLI::App& root, Globals& globals, Context& ctx);
 
 } // namespace hookctl::app

@@ -1,0 +1,91 @@
+#include "docs.hpp"
+
+#include <fmt/format.h>
+
+namespace hookctl::app {
+namespace {
+
+constexpr std::string_view k_exit_general =
+    "0 success; 1 the check came out negative; 2 usage or input error (unknown flag or provider, bad value, "
+    "unreadable file, malformed key); 3 environment error; 70 internal error (a bug); 130 interrupted.";
+
+const std::vector<CommandDoc>& docs() {
+  static const std::vector<CommandDoc> table = {
+      {"",
+       "hookctl signs, verifies, sends, receives, replays and fuzzes webhooks the way GitHub, Stripe, Standard "
+       "Webhooks/Svix, Slack, Shopify, Twilio, Discord, GitLab, Twitch, Square and Paddle do, offline and without an "
+       "account. stdout carries results and stderr diagnostics; --json on a command turns stdout into JSON.",
+       {{"List the signature schemes", "hookctl providers"},
+        {"Print GitHub's headers for a body", "hookctl sign -p github --secret \"$SECRET\" --data @payload.json"}},
+       k_exit_general},
+      {"providers",
+       "Lists every signature scheme hookctl knows: its name for --provider, the key it uses, its default timestamp "
+       "window and direction, the algorithm and the headers it sends.",
+       {{"As a table", "hookctl providers"}, {"As JSON", "hookctl providers --json"}},
+       "0 success."},
+      {"sign",
+       "Prints the headers a provider would send with the given body, signed with the given secret or Ed25519 key, "
+       "as header lines, one JSON object, or a runnable curl command that sends the body byte-exact. Without --id "
+       "and --timestamp a fresh id and the current time are used. GitLab's X-Gitlab-Token is the secret itself, so "
+       "signing as gitlab prints it.",
+       {{"GitHub's documented example",
+         "hookctl sign -p github --secret \"It's a Secret to Everybody\" --data 'Hello, World!'"},
+        {"A runnable curl command", "hookctl sign -p stripe --secret whsec_test --data @event.json --format curl --url "
+                                    "http://127.0.0.1:3000/webhooks"},
+        {"Standard Webhooks with a fixed id and timestamp, as JSON",
+         "hookctl sign -p standard --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --id msg_1 --timestamp "
+         "1614265330 --data @body.json --json"}},
+       "0 signed; 2 usage or input error (missing key or URL, malformed key, unreadable body file)."},
+      {"verify",
+       "Checks a webhook signature offline over the raw body bytes, in constant time. Several --secret values "
+       "(key rotation) and several signatures in one header are accepted: any match wins. The provider's timestamp "
+       "window applies in the directions its official library checks; --tolerance overrides it and 0 turns it off. "
+       "An invalid delivery prints why on stderr: missing header, malformed header, timestamp outside the window "
+       "(by how much and in which direction), unknown scheme version, or no signature matched.",
+       {{"GitHub's documented example",
+         "hookctl verify -p github --secret \"It's a Secret to Everybody\" -H 'X-Hub-Signature-256: "
+         "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17' --data 'Hello, World!'"},
+        {"An old Stripe delivery, as of the time it was sent",
+         "hookctl verify -p stripe --secret \"$SECRET\" -H \"Stripe-Signature: $SIG\" --data @body.json --now "
+         "1700000000"},
+        {"A JSON verdict for scripts", "hookctl verify -p slack --secret \"$SECRET\" -H ... --data @body --json"}},
+       "0 valid; 1 invalid (the reason on stderr, or in --json); 2 usage or input error."},
+      {"keygen",
+       "Makes a fresh secret or Ed25519 key pair in the provider's format for local testing: whsec_ secrets for "
+       "Standard Webhooks, Svix and Stripe, whsk_/whpk_ key pairs for Standard Webhooks v1a, hex key pairs for "
+       "Discord. It prints the secret it makes.",
+       {{"A GitHub secret into a variable", "SECRET=$(hookctl keygen -p github)"},
+        {"A Standard Webhooks key pair as JSON", "hookctl keygen -p standard --json"}},
+       "0 success; 2 usage error."},
+      {"completion",
+       "Prints a completion script for bash, zsh or fish, covering commands, options, and option values that come "
+       "from tables such as provider names.",
+       {{"Load bash completion now", "source <(hookctl completion bash)"},
+        {"Install fish completion", "hookctl completion fish > ~/.config/fish/completions/hookctl.fish"}},
+       "0 success; 2 unknown shell."},
+      {"man",
+       "Prints a man page (hookctl(1) or the page of a COMMAND), or writes every page into a folder with --out.",
+       {{"Read the sign page", "hookctl man sign | man -l -"},
+        {"Write every page", "hookctl man --out /usr/local/share/man/man1"}},
+       "0 success; 2 unknown command; 3 the folder cannot be written."},
+  };
+  return table;
+}
+
+} // namespace
+
+const CommandDoc& command_doc(std::string_view name) {
+  for (const auto& d : docs())
+    if (d.name == name) return d;
+  return docs().front();
+}
+
+std::string help_footer(std::string_view name) {
+  const auto& d = command_doc(name);
+  std::string out = "Examples:\n";
+  for (const auto& e : d.examples) out += fmt::format("  {}\n", e.command);
+  out += fmt::format("Exit status: {}\n", d.exit_status);
+  return out;
+}
+
+} // namespace hookctl::app
