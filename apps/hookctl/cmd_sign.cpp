@@ -34,11 +34,7 @@ Result<int> run_sign(const SignFlags& f, const Globals& g, Context& ctx) {
   req.method = f.method;
   HOOKCTL_TRY_ASSIGN(req.keys, load_keys(f.keys));
   req.id = f.id.empty() ? sign::delivery_id(f.provider, ctx.random(16)) : f.id;
-  if (f.timestamp.empty()) {
-    req.timestamp = ctx.now();
-  } else {
-    HOOKCTL_TRY_ASSIGN(req.timestamp, util::parse_unix_or_rfc3339(f.timestamp));
-  }
+  HOOKCTL_TRY_ASSIGN(req.timestamp, time_or_now(f.timestamp, ctx));
   std::string format = g.json ? "json" : f.format;
   if (format == "curl" && f.url.empty()) return make_error(Errc::usage, "--format curl needs --url");
   HOOKCTL_TRY_ASSIGN(sign::Signed signed_, scheme->sign(req));

@@ -30,11 +30,7 @@ Result<int> run_verify(const VerifyFlags& f, const Globals& g, Context& ctx) {
   req.url = f.url;
   req.method = f.method;
   HOOKCTL_TRY_ASSIGN(req.keys, load_keys(f.keys));
-  if (f.now.empty()) {
-    req.now = ctx.now();
-  } else {
-    HOOKCTL_TRY_ASSIGN(req.now, util::parse_unix_or_rfc3339(f.now));
-  }
+  HOOKCTL_TRY_ASSIGN(req.now, time_or_now(f.now, ctx));
   if (!f.tolerance.empty()) {
     HOOKCTL_TRY_ASSIGN(auto ms, util::parse_duration(f.tolerance));
     // Windows are whole seconds; a fraction rounds up so that 250ms does not turn the check off.

@@ -9,6 +9,7 @@
 
 #include "hookctl/sign/providers.hpp"
 #include "hookctl/util/strings.hpp"
+#include "hookctl/util/time.hpp"
 
 namespace hookctl::app {
 
@@ -124,6 +125,11 @@ Result<sign::SchemeOptions> scheme_options(const HmacFlags& f) {
   o.hmac.id_header = f.id_header;
   o.hmac.timestamp_header = f.timestamp_header;
   return o;
+}
+
+Result<int64_t> time_or_now(const std::string& text, Context& ctx) {
+  if (text.empty()) return ctx.now();
+  return util::parse_unix_or_rfc3339(text);
 }
 
 Result<std::string> read_file(const std::string& path) {

@@ -78,6 +78,9 @@ Result<util::Headers> parse_header_args(const std::vector<std::string>& args);
 // `value` serialised as one line of JSON; invalid UTF-8 is replaced, never thrown on.
 std::string json_line(const nlohmann::ordered_json& value);
 
+// The unix time `text` (seconds or RFC 3339), or the context's clock when `text` is empty.
+Result<int64_t> time_or_now(const std::string& text, Context& ctx);
+
 // Reads the whole file `path`; Errc::input naming the file and the reason on failure.
 Result<std::string> read_file(const std::string& path);
 

@@ -32,15 +32,7 @@ public:
   }
 
   Result<Verdict> verify(const VerifyRequest& r) const override {
-    std::vector<std::string> keys;
-    for (const auto& k : r.keys.public_keys) {
-      HOOKCTL_TRY_ASSIGN(std::string key, parse_public_key(k));
-      keys.push_back(std::move(key));
-    }
-    for (const auto& k : r.keys.private_keys) {
-      HOOKCTL_TRY_ASSIGN(Ed25519Private key, parse_private_key(k));
-      keys.push_back(key.public_key);
-    }
+    HOOKCTL_TRY_ASSIGN(std::vector<std::string> keys, verification_keys(r.keys.public_keys, r.keys.private_keys));
     if (keys.empty())
       return make_error(Errc::usage, "provider discord verifies with the application's public key: give --public-key");
     auto sig_hex = detail::header(r.headers, k_sig);

@@ -54,6 +54,20 @@ Result<std::string> parse_public_key(std::string_view text) {
   return *raw;
 }
 
+Result<std::vector<std::string>> verification_keys(const std::vector<std::string>& public_keys,
+                                                   const std::vector<std::string>& private_keys) {
+  std::vector<std::string> out;
+  for (const auto& k : public_keys) {
+    HOOKCTL_TRY_ASSIGN(std::string key, parse_public_key(k));
+    out.push_back(std::move(key));
+  }
+  for (const auto& k : private_keys) {
+    HOOKCTL_TRY_ASSIGN(Ed25519Private key, parse_private_key(k));
+    out.push_back(std::move(key.public_key));
+  }
+  return out;
+}
+
 std::string format_whsk(const Ed25519Private& key) {
   return std::string(k_whsk) + util::base64_encode(key.seed + key.public_key);
 }

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hookctl/util/result.hpp"
 
@@ -24,6 +25,11 @@ Result<Ed25519Private> parse_private_key(std::string_view text);
 
 // Decodes an Ed25519 public key given as 64 hex characters or `whpk_` + base64 of 32 bytes.
 Result<std::string> parse_public_key(std::string_view text);
+
+// The Ed25519 public keys to verify with: each `public_keys` entry decoded, plus the public half of
+// each `private_keys` entry; Errc::usage on a malformed key.
+Result<std::vector<std::string>> verification_keys(const std::vector<std::string>& public_keys,
+                                                   const std::vector<std::string>& private_keys);
 
 // Formats a private key as `whsk_` + base64(seed ‖ public key).
 std::string format_whsk(const Ed25519Private& key);

@@ -64,15 +64,8 @@ public:
       HOOKCTL_TRY_ASSIGN(std::string key, decode_whsec(s));
       hmac_keys.push_back(std::move(key));
     }
-    std::vector<std::string> public_keys;
-    for (const auto& k : r.keys.public_keys) {
-      HOOKCTL_TRY_ASSIGN(std::string key, parse_public_key(k));
-      public_keys.push_back(std::move(key));
-    }
-    for (const auto& k : r.keys.private_keys) {
-      HOOKCTL_TRY_ASSIGN(Ed25519Private key, parse_private_key(k));
-      public_keys.push_back(key.public_key);
-    }
+    HOOKCTL_TRY_ASSIGN(std::vector<std::string> public_keys,
+                       verification_keys(r.keys.public_keys, r.keys.private_keys));
     if (hmac_keys.empty() && public_keys.empty())
       return make_error(Errc::usage, fmt::format("provider {} needs --secret whsec_... (v1) or --public-key "
                                                  "whpk_... (v1a) to verify",
