@@ -1,12 +1,13 @@
 #include "hookctl/crypto/crypto.hpp"
 
+#include <cerrno>
 #include <memory>
 #include <stdexcept>
+#include <sys/random.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 namespace hookctl::crypto {
 namespace {
@@ -106,9 +107,17 @@ bool ct_equal(std::string_view a, std::string_view b) {
 }
 
 std::string random_bytes(size_t n) {
+  // The kernel CSPRNG directly: seeding OpenSSL's DRBG costs more than a short command's whole run.
   std::string out(n, '\0');
-  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
-    throw std::runtime_error("RAND_bytes failed");
+  size_t done = 0;
+  while (done < n) {
+    ssize_t got = getrandom(out.data() + done, n - done, 0);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error("getrandom failed");
+    }
+    done += static_cast<size_t>(got);
+  }
   return out;
 }
 
