@@ -35,6 +35,7 @@ TEST_CASE("cli: usage errors exit 2 with one error line and a hint") {
            {"sign", "-p", "github", "--secret", "s", "--data", "x", "--format", "curl"},      // curl needs --url
            {"sign", "-p", "twilio", "--secret", "s", "--data", "x"},                          // twilio needs --url
            {"verify", "-p", "github", "--data", "x", "-H", "X-Hub-Signature-256: sha256=00"}, // no secret
+           {"sign", "-p", "github", "--secret", "", "--data", "x"},                           // empty secret
        }) {
     std::string joined;
     for (const auto& a : args) joined += a + " ";
