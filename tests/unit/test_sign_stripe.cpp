@@ -1,5 +1,6 @@
 #include <openssl/hmac.h>
 
+#include "hookctl/sign/parse.hpp"
 #include "hookctl/util/encoding.hpp"
 #include "sign_helpers.hpp"
 
@@ -73,4 +74,14 @@ TEST_CASE("sign::verify stripe: 300 s window in the past only, exactly 300 accep
   r.tolerance = std::chrono::seconds(10);
   r.now = 1700000011;
   CHECK(testing::verify(*st, r).reason == Reason::timestamp_too_old);
+}
+
+TEST_CASE("sign::parse_stripe_header: items are split as stripe-node does, without trimming") {
+  auto h = parse_stripe_header("t=1,v1=a, v1=b,v0=c,v1=d=e");
+  REQUIRE(h.ok());
+  CHECK(h->timestamp == 1);
+  REQUIRE(h->v1.size() == 2);
+  CHECK(h->v1[0] == "a");
+  CHECK(h->v1[1] == "d=e");
+  CHECK(h->other.size() == 2); // " v1" and "v0"
 }

@@ -83,3 +83,14 @@ TEST_CASE("sign::twilio needs the URL and a token") {
   r.headers.remove("X-Twilio-Signature");
   CHECK(testing::verify(*scheme("twilio"), r).reason == Reason::missing_header);
 }
+
+TEST_CASE("sign::sign twilio: a value repeated under one name is signed once, as the official libraries do") {
+  SignRequest s;
+  s.body = "Digits=5&Digits=5&CallSid=CA1";
+  s.url = k_uri;
+  s.keys.secrets = {k_token};
+  SignRequest once = s;
+  once.body = "Digits=5&CallSid=CA1";
+  CHECK(testing::sign(*scheme("twilio"), s).headers.get("X-Twilio-Signature") ==
+        testing::sign(*scheme("twilio"), once).headers.get("X-Twilio-Signature"));
+}

@@ -18,8 +18,8 @@ std::pair<std::string_view, std::string_view> split_first(std::string_view item,
 Result<StripeHeader> parse_stripe_header(std::string_view header) {
   StripeHeader out;
   bool have_t = false;
-  for (auto raw : util::split(header, ',')) {
-    auto item = util::trim(raw);
+  // Items are not trimmed: stripe-node reads " v1=..." as an unknown scheme, and so do we.
+  for (auto item : util::split(header, ',')) {
     if (item.empty()) continue;
     auto [key, value] = split_first(item, '=');
     if (key == "t") {

@@ -109,7 +109,8 @@ public:
     if (r.url.empty()) return make_error(Errc::usage, "provider twilio signs the URL: give --url");
     Signed out{{}, r.url};
     if (is_form(r.headers, r.body)) {
-      HOOKCTL_TRY_ASSIGN(std::string data, form_data(r.body, false));
+      // twilio-node (new Set) and twilio-python (sorted(set(...))) both drop repeated values.
+      HOOKCTL_TRY_ASSIGN(std::string data, form_data(r.body, true));
       out.headers.add(std::string(k_sig), b64_sha1(token, {r.url, data}));
     } else {
       std::string hash = util::hex_encode(crypto::hash(crypto::Digest::sha256, r.body));
@@ -137,7 +138,7 @@ public:
       auto plain = form_data(r.body, false);
       if (!plain) return fail(Reason::no_match, plain.error().message);
       params.push_back(*plain);
-      auto deduped = form_data(r.body, true); // twilio-node de-duplicates repeated values
+      auto deduped = form_data(r.body, true); // what the official libraries sign
       if (*deduped != *plain) params.push_back(*deduped);
     } else {
       params.emplace_back();
