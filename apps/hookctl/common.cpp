@@ -63,8 +63,7 @@ Result<sign::Keys> load_keys(const KeyFlags& flags) {
       return make_error(Errc::input, fmt::format("secret file {}: no secret in it", flags.secret_file));
   }
   for (const auto& s : keys.secrets)
-    if (s.empty())
-      return make_error(Errc::usage, "a secret is empty (is the shell variable that should hold it set?)");
+    if (s.empty()) return make_error(Errc::usage, "a secret is empty (is the shell variable that should hold it set?)");
   for (const auto& k : flags.private_keys) {
     HOOKCTL_TRY_ASSIGN(std::string v, key_value(k));
     keys.private_keys.push_back(std::move(v));
