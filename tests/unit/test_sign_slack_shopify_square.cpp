@@ -86,3 +86,16 @@ TEST_CASE("sign::square: the docs sample; the URL is part of the signature") {
   s.url = "";
   CHECK_FALSE(scheme("square")->sign(s).ok());
 }
+
+TEST_CASE("sign::verify: extreme timestamps saturate instead of overflowing the window arithmetic") {
+  // Found by fuzz_verify: now - ts overflowed int64 for ts near INT64_MIN (tests/fuzz/corpus/fuzz_verify/regress_*).
+  auto sl = scheme("slack");
+  auto oldest = slack_req(k_slack_sig, INT64_MAX);
+  oldest.headers.set("X-Slack-Request-Timestamp", "-9223372036854775808");
+  auto v = testing::verify(*sl, oldest);
+  CHECK(v.reason == Reason::timestamp_too_old);
+  CHECK(v.detail.find("-9223372036854775808") != std::string::npos);
+  auto newest = slack_req(k_slack_sig, INT64_MIN);
+  newest.headers.set("X-Slack-Request-Timestamp", "9223372036854775807");
+  CHECK(testing::verify(*sl, newest).reason == Reason::timestamp_in_future);
+}

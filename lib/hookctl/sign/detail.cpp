@@ -55,7 +55,11 @@ std::optional<Verdict> check_window(int64_t ts, const VerifyRequest& request, st
   std::optional<int64_t> window = default_s;
   if (request.tolerance) window = request.tolerance->count();
   if (!window || *window <= 0) return std::nullopt;
-  int64_t age = request.now - ts;
+  // Timestamps come from the request, so any int64 is possible: saturate instead of overflowing, and keep
+  // age > INT64_MIN so that -age below stays defined.
+  int64_t age = 0;
+  if (__builtin_sub_overflow(request.now, ts, &age)) age = ts < 0 ? INT64_MAX : INT64_MIN;
+  if (age == INT64_MIN) age = INT64_MIN + 1;
   if (age > *window)
     return fail(Reason::timestamp_too_old,
                 fmt::format("timestamp {} is {} s old, {} s outside the {} s window", ts, age, age - *window, *window));
