@@ -1,5 +1,9 @@
 #include "cli.hpp"
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "commands.hpp"
@@ -32,6 +36,95 @@ int exit_code(Errc code) {
 std::string version_text() {
   return fmt::format("hookctl {} (commit {})\n{}\ncpp-httplib {}", HOOKCTL_VERSION, HOOKCTL_COMMIT,
                      crypto::openssl_version(), http::httplib_version());
+}
+
+// Options whose values are key material: masked wherever they would appear in a message.
+constexpr std::string_view k_secret_options[] = {"--secret", "--private-key", "--public-key"};
+constexpr const char* k_secret_envs[] = {"HOOKCTL_SECRET", "HOOKCTL_PRIVATE_KEY"};
+
+// The key material on the command line and in the environment, to be masked in any message.
+std::vector<std::string> secret_values(const std::vector<std::string>& args, Context& ctx) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < args.size(); ++i)
+    for (auto opt : k_secret_options) {
+      if (args[i] == opt && i + 1 < args.size()) out.push_back(args[i + 1]);
+      if (args[i].starts_with(opt) && args[i].size() > opt.size() && args[i][opt.size()] == '=')
+        out.push_back(args[i].substr(opt.size() + 1));
+    }
+  if (ctx.getenv)
+    for (const char* name : k_secret_envs)
+      if (auto v = ctx.getenv(name)) out.push_back(*v);
+  std::erase_if(out, [](const std::string& v) { return v.size() < 3; }); // "a" would mask every a
+  return out;
+}
+
+std::string redact(std::string text, const std::vector<std::string>& secrets) {
+  for (const auto& s : secrets)
+    for (size_t at = text.find(s); at != std::string::npos; at = text.find(s, at + 3))
+      text.replace(at, s.size(), "***");
+  return text;
+}
+
+// A word safe to repeat back: a command name as typed, not something that could be a secret.
+bool plain_word(std::string_view w) {
+  return !w.empty() && w.size() <= 32 && std::all_of(w.begin(), w.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The message for arguments CLI11 could not place. Option names are shown; other values are only
+// counted, since a value in the wrong place is often a secret whose option name was forgotten.
+std::string extras_message(const std::vector<std::string>& extras) {
+  std::vector<std::string> names;
+  size_t values = 0;
+  for (const auto& a : extras) {
+    if (a.starts_with("--"))
+      names.push_back(a.substr(0, a.find('=')));
+    else if (a.starts_with("-") && a.size() > 1)
+      names.push_back(a.substr(0, 2));
+    else
+      ++values;
+  }
+  std::string text;
+  if (!names.empty()) text = fmt::format("unknown option {}", fmt::join(names, ", "));
+  if (values > 0)
+    text += fmt::format("{}{} unexpected value{} (not shown, it may be a secret; is an option name such as "
+                        "--secret or --data missing before it?)",
+                        text.empty() ? "" : "; ", values, values == 1 ? "" : "s");
+  return text.empty() ? "unexpected arguments" : text;
+}
+
+// Reports a first word that names no command (CLI11 would only say a subcommand is required).
+using ErrorFn = std::function<void(std::string_view, std::string_view)>;
+std::optional<int> check_command_name(const std::vector<std::string>& args, const std::vector<std::string>& names,
+                                      const ErrorFn& error) {
+  // Global flags take no value, so the first word that is not a flag names the command.
+  auto word = std::find_if(args.begin(), args.end(), [](const std::string& a) { return !a.starts_with("-"); });
+  if (word == args.end() || (word != args.begin() && *(word - 1) == "--")) return std::nullopt;
+  if (std::find(names.begin(), names.end(), *word) != names.end()) return std::nullopt;
+  std::string hint = "run 'hookctl --help' for the list of commands";
+  for (const auto& n : names)
+    if (plain_word(*word) && (edit_distance(*word, n) <= 2 || n.starts_with(*word))) {
+      hint = fmt::format("did you mean 'hookctl {}'?", n);
+      break;
+    }
+  error(plain_word(*word) ? fmt::format("unknown command '{}'", *word) : "unknown command (not shown)", hint);
+  return 2;
 }
 
 } // namespace
@@ -69,7 +162,15 @@ CLI::App& Cli::app() { return m_impl->app; }
 int Cli::run(const std::vector<std::string>& args) {
   auto& ctx = m_impl->ctx;
   auto& app = m_impl->app;
+  const auto secrets = secret_values(args, ctx);
+  auto error = [&](std::string_view message, std::string_view hint) {
+    *ctx.err << redact(fmt::format("hookctl: error: {}\n", message), secrets);
+    if (!hint.empty()) *ctx.err << "hint: " << hint << "\n";
+  };
   try {
+    std::vector<std::string> names;
+    for (const auto& cmd : m_impl->commands) names.push_back(cmd.app->get_name());
+    if (auto code = check_command_name(args, names, error)) return *code;
     std::vector<const char*> argv{"hookctl"};
     for (const auto& a : args) argv.push_back(a.c_str());
     try {
@@ -84,23 +185,36 @@ int Cli::run(const std::vector<std::string>& args) {
       // CLI11 would exit with 100-114; CLI.md says usage errors are 2.
       std::string where;
       for (const auto* sub : app.get_subcommands()) where = sub->get_name();
-      *ctx.err << fmt::format("hookctl: error: {}\nhint: run 'hookctl {}--help'\n", e.what(),
-                              where.empty() ? "" : where + " ");
+      std::string hint = fmt::format("run 'hookctl {}--help'", where.empty() ? "" : where + " ");
+      if (dynamic_cast<const CLI::ExtrasError*>(&e))
+        error(extras_message(app.remaining(true)), hint);
+      else if (where.empty() && e.get_name() == "RequiredError")
+        error("no command given", hint);
+      else
+        error(e.what(), hint);
       return 2;
     }
     for (const auto& cmd : m_impl->commands) {
       if (!cmd.app->parsed()) continue;
       auto result = cmd.run();
       if (!result) {
-        *ctx.err << fmt::format("hookctl: error: {}\n", result.error().message);
+        error(result.error().message, "");
         return exit_code(result.error().code);
+      }
+      // A full disk or a closed pipe must not pass for success.
+      errno = 0;
+      ctx.out->flush();
+      if (!*ctx.out) {
+        error(fmt::format("cannot write the output{}", errno != 0 ? fmt::format(": {}", std::strerror(errno)) : ""),
+              "");
+        return 3;
       }
       return *result;
     }
-    *ctx.err << "hookctl: error: no command given\nhint: run 'hookctl --help'\n";
+    error("no command given", "run 'hookctl --help'");
     return 2;
   } catch (const std::exception& e) {
-    *ctx.err << fmt::format("hookctl: internal error: {}\n", e.what());
+    *ctx.err << redact(fmt::format("hookctl: internal error: {}\n", e.what()), secrets);
     return 70;
   }
 }

@@ -33,6 +33,8 @@ Result<int> run_sign(const SignFlags& f, const Globals& g, Context& ctx) {
   req.url = f.url;
   req.method = f.method;
   HOOKCTL_TRY_ASSIGN(req.keys, load_keys(f.keys));
+  HOOKCTL_TRY(check_field_value("--id", f.id));
+  HOOKCTL_TRY(check_field_value("--url", f.url));
   req.id = f.id.empty() ? sign::delivery_id(f.provider, ctx.random(16)) : f.id;
   HOOKCTL_TRY_ASSIGN(req.timestamp, time_or_now(f.timestamp, ctx));
   std::string format = g.json ? "json" : f.format;
@@ -80,10 +82,10 @@ Command register_sign(CLI::App& root, Globals& g, Context& ctx) {
   cmd->add_option("--url", f->url, "Target URL (Twilio and Square sign it; needed for --format curl)");
   cmd->add_option("-X,--method", f->method, "HTTP method for --format curl and {method}")->capture_default_str();
   cmd->add_option("-H,--header", f->headers, "Extra header 'Name: value' (repeatable)")->type_name("HEADER");
-  cmd->add_option("--format", f->format, "Output: headers, json or curl")
-      ->check(CLI::IsMember({"headers", "json", "curl"}))
-      ->capture_default_str();
-  cmd->add_flag("--json", g.json, "Print one JSON object (same as --format json)");
+  auto* format = cmd->add_option("--format", f->format, "Output: headers, json or curl")
+                     ->check(CLI::IsMember({"headers", "json", "curl"}))
+                     ->capture_default_str();
+  cmd->add_flag("--json", g.json, "Print one JSON object (same as --format json)")->excludes(format);
   add_hmac_flags(cmd, f->hmac);
   cmd->footer(help_footer("sign"));
   return {cmd, [f, &g, &ctx] { return run_sign(*f, g, ctx); }};

@@ -20,6 +20,19 @@ struct VerifyFlags {
   std::string data;
 };
 
+// What to check when no signature matched: the signature covers the body byte for byte, and the
+// usual culprits are a trailing newline (echo, editors) and a re-serialised JSON body.
+std::string body_hint(std::string_view body) {
+  std::string ending;
+  if (body.ends_with("\r\n"))
+    ending = ", ending in CRLF";
+  else if (body.ends_with('\n'))
+    ending = ", ending in a newline";
+  return fmt::format("hint: checked {} body byte{}{}; the signature covers the raw body exactly as sent (no added "
+                     "newline, no re-formatted JSON) and the secret as given",
+                     body.size(), body.size() == 1 ? "" : "s", ending);
+}
+
 Result<int> run_verify(const VerifyFlags& f, const Globals& g, Context& ctx) {
   HOOKCTL_TRY_ASSIGN(auto options, scheme_options(f.hmac));
   HOOKCTL_TRY_ASSIGN(auto scheme, sign::make_scheme(f.provider, options));
@@ -49,6 +62,7 @@ Result<int> run_verify(const VerifyFlags& f, const Globals& g, Context& ctx) {
     if (!g.quiet) *ctx.out << fmt::format("valid: {}\n", v.detail);
   } else {
     *ctx.err << fmt::format("hookctl: invalid signature ({}): {}\n", f.provider, v.detail);
+    if (v.reason == sign::Reason::no_match && !g.quiet) *ctx.err << body_hint(body) << "\n";
   }
   return v.valid ? 0 : 1;
 }

@@ -2,12 +2,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "hookctl/sign/providers.hpp"
+#include "hookctl/util/headers.hpp"
 #include "hookctl/util/strings.hpp"
 #include "hookctl/util/time.hpp"
 
@@ -53,14 +55,14 @@ Result<sign::Keys> load_keys(const KeyFlags& flags) {
   sign::Keys keys;
   keys.secrets = flags.secrets;
   if (!flags.secret_file.empty()) {
-    HOOKCTL_TRY_ASSIGN(std::string content, read_file(flags.secret_file));
+    // The path is not repeated back: a secret typed after --secret-file by mistake would be.
+    HOOKCTL_TRY_ASSIGN(std::string content, read_file(flags.secret_file, "the --secret-file file"));
     size_t before = keys.secrets.size();
     for (auto line : util::split(content, '\n')) {
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (!line.empty()) keys.secrets.emplace_back(line);
     }
-    if (keys.secrets.size() == before)
-      return make_error(Errc::input, fmt::format("secret file {}: no secret in it", flags.secret_file));
+    if (keys.secrets.size() == before) return make_error(Errc::input, "the --secret-file file holds no secret");
   }
   for (const auto& s : keys.secrets)
     if (s.empty()) return make_error(Errc::usage, "a secret is empty (is the shell variable that should hold it set?)");
@@ -134,12 +136,17 @@ Result<int64_t> time_or_now(const std::string& text, Context& ctx) {
   return util::parse_unix_or_rfc3339(text);
 }
 
-Result<std::string> read_file(const std::string& path) {
+Result<std::string> read_file(const std::string& path, std::string_view shown) {
+  if (shown.empty()) shown = path;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return make_error(Errc::input, fmt::format("cannot read {}: it is a directory", shown));
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(Errc::input, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  if (!in) return make_error(Errc::input, fmt::format("cannot read {}: {}", shown, std::strerror(errno)));
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) return make_error(Errc::input, fmt::format("cannot read {}: read error", path));
+  if (in.bad()) return make_error(Errc::input, fmt::format("cannot read {}: read error", shown));
   return ss.str();
 }
 
@@ -154,19 +161,33 @@ Result<std::string> read_data(const std::string& data, Context& ctx) {
 }
 
 Result<util::Headers> parse_header_args(const std::vector<std::string>& args) {
+  // The argument itself is never echoed: a misplaced secret could be in it.
   util::Headers headers;
-  for (const auto& a : args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    if (a.ends_with("\r\n")) a.remove_suffix(2);
+    if (a.ends_with('\r') || a.ends_with('\n')) a.remove_suffix(1); // pasted from a CRLF dump
     size_t colon = a.find(':');
-    std::string_view name =
-        colon == std::string::npos ? std::string_view{} : util::trim(std::string_view(a).substr(0, colon));
-    if (colon == std::string::npos || name.empty())
-      return make_error(Errc::usage, fmt::format("-H expects 'Name: value', got '{}'", a));
+    std::string_view name = colon == std::string_view::npos ? std::string_view{} : util::trim(a.substr(0, colon));
+    if (colon == std::string_view::npos || name.empty())
+      return make_error(Errc::usage, fmt::format("-H #{} is not 'Name: value' ({})", i + 1,
+                                                 colon == std::string_view::npos ? "no colon" : "empty name"));
     for (char c : name)
       if (c <= ' ' || c == 0x7f)
-        return make_error(Errc::usage, fmt::format("-H: header name '{}' contains a space or control character", name));
-    headers.add(std::string(name), std::string(util::trim(std::string_view(a).substr(colon + 1))));
+        return make_error(Errc::usage,
+                          fmt::format("-H #{}: the header name contains a space or control character", i + 1));
+    std::string_view value = util::trim(a.substr(colon + 1));
+    if (!util::is_field_value(value))
+      return make_error(Errc::usage, fmt::format("-H #{}: the value contains a line break or NUL", i + 1));
+    headers.add(std::string(name), std::string(value));
   }
   return headers;
+}
+
+Result<void> check_field_value(std::string_view option, std::string_view value) {
+  if (!util::is_field_value(value))
+    return make_error(Errc::usage, fmt::format("{} contains a line break or NUL", option));
+  return {};
 }
 
 std::string json_line(const nlohmann::ordered_json& value) {

@@ -72,7 +72,8 @@ Result<sign::SchemeOptions> scheme_options(const HmacFlags& flags);
 // The body named by `--data`: the string itself, `@FILE` for a file's bytes, `@-` for stdin.
 Result<std::string> read_data(const std::string& data, Context& ctx);
 
-// Parses `-H 'Name: value'` arguments into headers; Errc::usage on a missing colon or empty name.
+// Parses `-H 'Name: value'` arguments into headers; a trailing CR is dropped; Errc::usage on a
+// missing colon, an empty or spaced name, or a line break in a value (the argument is not echoed).
 Result<util::Headers> parse_header_args(const std::vector<std::string>& args);
 
 // `value` serialised as one line of JSON; invalid UTF-8 is replaced, never thrown on.
@@ -81,7 +82,11 @@ std::string json_line(const nlohmann::ordered_json& value);
 // The unix time `text` (seconds or RFC 3339), or the context's clock when `text` is empty.
 Result<int64_t> time_or_now(const std::string& text, Context& ctx);
 
-// Reads the whole file `path`; Errc::input naming the file and the reason on failure.
-Result<std::string> read_file(const std::string& path);
+// Reads the whole file `path`; Errc::input naming the file (as `shown`, or the path when `shown` is
+// empty) and the reason on failure. A directory is an error; FIFOs and /dev/stdin are read.
+Result<std::string> read_file(const std::string& path, std::string_view shown = {});
+
+// Errc::usage naming `option` when `value` cannot be a header field value (CR, LF or NUL in it).
+Result<void> check_field_value(std::string_view option, std::string_view value);
 
 } // namespace hookctl::app

@@ -196,3 +196,97 @@ TEST_CASE("cli: no secret or private key appears in any output") {
   CHECK(badkey.code == 2);
   CHECK(badkey.err.find("deadbeef-private") == std::string::npos);
 }
+
+TEST_CASE("cli: a secret in the wrong place is not echoed by parse or input errors") {
+  const std::string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"verify", "-p", "stripe", secret, "-d", "x"},                        // --secret forgotten
+           {"sign", "-p", "github", "--data", "x", secret},                      // trailing value
+           {"sign", "-p", "github", "--secret-file", secret, "--data", "x"},     // secret given as the file
+           {"verify", "-p", "github", "--secret", "s", "-d", "x", "-H", secret}, // secret given as a header
+           {"verify", "-p", "github", "--secret", "s", "-d", "x", "--bogus=" + secret},
+           {"sign", "-p", "github", "--secret", secret, "--data", "x", "--format", secret},
+           {secret},
+       }) {
+    std::string joined;
+    for (const auto& a : args) joined += a + " ";
+    CAPTURE(joined);
+    auto r = run(args);
+    CHECK(r.code == 2);
+    CHECK(r.err.starts_with("hookctl: error: "));
+    CHECK(r.err.find("MfKQ9r8GKYqrTwjUPD8ILPZIo2") == std::string::npos);
+    CHECK(r.out.empty());
+  }
+  auto extra = run({"verify", "-p", "stripe", secret, "-d", "x"});
+  CHECK(extra.err.find("1 unexpected value") != std::string::npos);
+  auto flag = run({"verify", "-p", "github", "--secret", "s", "-d", "x", "--bogus=" + secret});
+  CHECK(flag.err.find("unknown option --bogus") != std::string::npos);
+}
+
+TEST_CASE("cli: an unknown command is named, with a suggestion when one is close") {
+  auto r = run({"sing", "-p", "github"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("unknown command 'sing'") != std::string::npos);
+  CHECK(r.err.find("did you mean 'hookctl sign'?") != std::string::npos);
+  auto far = run({"-q", "frobnicate"});
+  CHECK(far.code == 2);
+  CHECK(far.err.find("unknown command 'frobnicate'") != std::string::npos);
+  CHECK(far.err.find("did you mean") == std::string::npos);
+  auto none = run({});
+  CHECK(none.err.starts_with("hookctl: error: no command given"));
+}
+
+TEST_CASE("cli: header values and ids with line breaks are refused; a trailing CR from a dump is dropped") {
+  CHECK(run({"sign", "-p", "github", "--secret", "s", "-d", "x", "--id", "a\r\nEvil: 1"}).code == 2);
+  CHECK(run({"sign", "-p", "github", "--secret", "s", "-d", "x", "-H", "A: b\nEvil: 1"}).code == 2);
+  CHECK(run({"sign", "-p", "github", "--secret", "s", "-d", "x", "--url", "http://a/\r\n"}).code == 2);
+  auto s = run({"sign", "-p", "github", "--secret", "s", "-d", "x", "--json"});
+  REQUIRE(s.code == 0);
+  auto sig = nlohmann::json::parse(s.out)["headers"]["X-Hub-Signature-256"].get<std::string>();
+  auto v = run({"verify", "-p", "github", "--secret", "s", "-d", "x", "-H", "X-Hub-Signature-256: " + sig + "\r"});
+  CHECK(v.code == 0);
+}
+
+TEST_CASE("cli: --json and --format exclude each other; a directory is not a body") {
+  auto r =
+      run({"sign", "-p", "github", "--secret", "s", "-d", "x", "--json", "--format", "curl", "--url", "http://a/"});
+  CHECK(r.code == 2);
+  CHECK(r.out.empty());
+  auto dir =
+      run({"verify", "-p", "github", "--secret", "s", "-d", "@" + std::string(HOOKCTL_SOURCE_DIR), "-H", "A: b"});
+  CHECK(dir.code == 2);
+  CHECK(dir.err.find("is a directory") != std::string::npos);
+}
+
+TEST_CASE("cli verify: a failed match says how many body bytes were checked and how they end") {
+  auto r = run({"verify", "-p", "github", "--secret", "s", "-d", "{}\n", "-H",
+                "X-Hub-Signature-256: sha256=" + std::string(64, '0')});
+  CHECK(r.code == 1);
+  CHECK(r.err.find("checked 3 body bytes, ending in a newline") != std::string::npos);
+  auto quiet = run({"-q", "verify", "-p", "github", "--secret", "s", "-d", "{}", "-H",
+                    "X-Hub-Signature-256: sha256=" + std::string(64, '0')});
+  CHECK(quiet.code == 1);
+  CHECK(testing::lines(quiet.err).size() == 1);
+}
+
+namespace {
+// An ostream whose every write fails, as stdout does on a full disk.
+struct FailingBuf : std::streambuf {
+  int overflow(int) override { return traits_type::eof(); }
+  std::streamsize xsputn(const char*, std::streamsize) override { return 0; }
+};
+} // namespace
+
+TEST_CASE("cli: output that cannot be written is an environment error (exit 3), not success") {
+  FailingBuf buf;
+  std::ostream out(&buf);
+  std::ostringstream err;
+  hookctl::app::Context ctx;
+  ctx.out = &out;
+  ctx.err = &err;
+  ctx.now = [] { return testing::k_now; };
+  ctx.random = [](size_t n) { return std::string(n, 'x'); };
+  ctx.getenv = [](const std::string&) { return std::nullopt; };
+  CHECK(hookctl::app::run_cli({"sign", "-p", "github", "--secret", "s", "-d", "x"}, ctx) == 3);
+  CHECK(err.str().find("cannot write the output") != std::string::npos);
+}

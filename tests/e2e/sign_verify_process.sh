@@ -38,6 +38,13 @@ check "bad --tolerance is a usage error" 2 $?
 "$bin" sign --provider nosuch --secret "$secret" --data x >"$tmp/u2.out" 2>"$tmp/u2.err"
 check "unknown provider is a usage error" 2 $?
 
+# A full disk is an environment error, not success.
+if [ -w /dev/full ]; then
+  "$bin" sign --provider github --secret "$secret" --data x >/dev/full 2>"$tmp/full.err"
+  check "output to a full disk exits 3" 3 $?
+  grep -q "cannot write the output" "$tmp/full.err" || { echo "FAIL: no message for the full disk"; fail=1; }
+fi
+
 # The curl format is a runnable command: run it through a fake curl that records its arguments.
 mkdir -p "$tmp/fakebin"
 cat >"$tmp/fakebin/curl" <<'FAKE'

@@ -61,6 +61,14 @@ TEST_CASE("sign::twilio JSON bodies: bodySHA256 in the URL, hash checked") {
   r = req(url_with_hash, "a9nBmqA0ju/hNViExpshrM61xv4=", body + " ");
   r.headers.set("Content-Type", "application/json");
   CHECK(testing::verify(*tw, r).reason == Reason::body_hash_mismatch);
+  // Without bodySHA256 in the URL a JSON body cannot match, and the verdict says why.
+  r = req(k_uri, "a9nBmqA0ju/hNViExpshrM61xv4=", body);
+  r.headers.set("Content-Type", "application/json");
+  auto lacking = testing::verify(*tw, r);
+  CHECK(lacking.reason == Reason::no_match);
+  CHECK(lacking.detail.find("bodySHA256") != std::string::npos);
+  CHECK(testing::verify(*tw, req(k_uri, "RSOYDt4T1cUTdK1PDd93/VVr8B9=")).detail.find("bodySHA256") ==
+        std::string::npos);
 
   SignRequest s;
   s.body = body;

@@ -153,9 +153,13 @@ public:
         for (const auto& p : params)
           if (crypto::ct_equal(*sig, b64_sha1(tokens[i], {u, p})))
             return detail::matched(u == r.url ? "hmac-sha1" : "hmac-sha1, URL " + u, i, tokens.size());
+    std::string note;
+    if (!body_hash && !is_form(r.headers, r.body) && !r.body.empty())
+      note = "; the body is not a form, and Twilio signs such bodies through a bodySHA256 query parameter that "
+             "the URL lacks: give the full URL Twilio requested";
     return fail(Reason::no_match, fmt::format("{} does not match the URL and parameters with any of the {} token(s) "
-                                              "(tried {} URL form(s))",
-                                              k_sig, tokens.size(), urls.size()));
+                                              "(tried {} URL form(s)){}",
+                                              k_sig, tokens.size(), urls.size(), note));
   }
 };
 

@@ -26,4 +26,8 @@ size_t Headers::count(std::string_view name) const {
       std::count_if(m_fields.begin(), m_fields.end(), [&](const Field& f) { return iequals(f.first, name); }));
 }
 
+bool is_field_value(std::string_view value) {
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
 } // namespace hookctl::util

@@ -41,4 +41,8 @@ private:
   std::vector<Field> m_fields;
 };
 
+// Whether `value` can be sent as a header field value: no CR, LF or NUL (which would end the field
+// or the header block and let the rest pass for headers of its own).
+bool is_field_value(std::string_view value);
+
 } // namespace hookctl::util
