@@ -3,7 +3,7 @@ _hookctl() {
   local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" cmd="" i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "${COMP_WORDS[i]}" in
-      providers|sign|verify|keygen|completion|man) cmd="${COMP_WORDS[i]}"; break ;;
+      providers|sign|verify|keygen|catalog|send|completion|man) cmd="${COMP_WORDS[i]}"; break ;;
     esac
   done
   case "$cmd $prev" in
@@ -48,11 +48,13 @@ _hookctl() {
     "man --out") COMPREPLY=($(compgen -d -- "$cur")); return ;;
   esac
   case "$cmd" in
-    "") COMPREPLY=($(compgen -W 'providers sign verify keygen completion man --help -h --version --no-color --quiet -q --verbose -v' -- "$cur")) ;;
+    "") COMPREPLY=($(compgen -W 'providers sign verify keygen catalog send completion man --help -h --version --no-color --quiet -q --verbose -v' -- "$cur")) ;;
     providers) COMPREPLY=($(compgen -W '--help -h --json' -- "$cur")) ;;
     sign) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --data -d --id --timestamp --url --method -X --header -H --format --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     verify) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --public-key --header -H --data -d --url --method -X --now --tolerance --allow-sha1 --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     keygen) COMPREPLY=($(compgen -W '--help -h --provider -p --kind --json' -- "$cur")) ;;
+    catalog) COMPREPLY=($(compgen -W '--help -h' -- "$cur")) ;;
+    send) COMPREPLY=($(compgen -W '--help -h' -- "$cur")) ;;
     completion) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '--help -h' -- "$cur")); else COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")); fi ;;
     man) COMPREPLY=($(compgen -W '--help -h --out' -- "$cur")) ;;
   esac

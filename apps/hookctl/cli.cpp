@@ -151,6 +151,8 @@ Cli::Cli(Context& ctx) : m_impl(std::make_unique<Impl>(ctx)) {
   m_impl->commands.push_back(register_sign(app, g, ctx));
   m_impl->commands.push_back(register_verify(app, g, ctx));
   m_impl->commands.push_back(register_keygen(app, g, ctx));
+  m_impl->commands.push_back(register_catalog(app, g, ctx));
+  m_impl->commands.push_back(register_send(app, g, ctx));
   m_impl->commands.push_back(register_completion(app, g, ctx));
   m_impl->commands.push_back(register_man(app, g, ctx));
 }
