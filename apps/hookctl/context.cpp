@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <unistd.h>
 
 #include "hookctl/crypto/crypto.hpp"
@@ -20,6 +21,8 @@ Context system_context() {
     if (!v) return std::nullopt;
     return std::string(v);
   };
+  ctx.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  ctx.transport = [](const http::ClientOptions& options) { return http::make_client(options); };
   ctx.stdout_tty = isatty(STDOUT_FILENO) == 1;
   ctx.stderr_tty = isatty(STDERR_FILENO) == 1;
   return ctx;

@@ -1,11 +1,15 @@
 #pragma once
 // Everything a command touches outside its own memory, so tests can replace it with fakes.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
+
+#include "hookctl/http/message.hpp"
 
 namespace hookctl::app {
 
@@ -19,6 +23,10 @@ struct Context {
   std::function<std::string(size_t)> random;
   // The environment variable `name`, if set.
   std::function<std::optional<std::string>(const std::string&)> getenv;
+  // Waits `d` (retry backoff, load pacing); tests pass a fake that only records.
+  std::function<void(std::chrono::milliseconds)> sleep;
+  // Makes the HTTP client `send` uses; tests pass a fake transport.
+  std::function<std::unique_ptr<http::Transport>(const http::ClientOptions&)> transport;
   bool stdout_tty = false;
   bool stderr_tty = false;
 };

@@ -47,7 +47,7 @@ std::string_view failure_name(Failure failure);
 struct Outcome {
   std::optional<Response> response;
   Failure failure = Failure::none;
-  std::string error;                 // empty when a response arrived
+  std::string error;                  // empty when a response arrived
   std::chrono::nanoseconds latency{}; // from the start of the call to the last byte (or failure)
 };
 

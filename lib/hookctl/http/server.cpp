@@ -1,0 +1,92 @@
+// The cpp-httplib server adapter: the second of the two files that include httplib.h.
+#include "hookctl/http/server.hpp"
+
+#include <sys/socket.h>
+#include <thread>
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include "hookctl/util/strings.hpp"
+
+namespace hookctl::http {
+namespace {
+
+class HttplibServer final : public Server {
+public:
+  HttplibServer() = default;
+  HttplibServer(const HttplibServer&) = delete;
+  HttplibServer& operator=(const HttplibServer&) = delete;
+  ~HttplibServer() override { stop(); }
+
+  Result<void> bind(const ServerOptions& options, Handler handler) {
+    m_server.set_payload_max_length(options.max_body);
+    auto timeout = std::chrono::duration_cast<std::chrono::microseconds>(options.read_timeout).count();
+    m_server.set_read_timeout(static_cast<time_t>(timeout / 1000000), static_cast<time_t>(timeout % 1000000));
+    // Regular handlers, not the pre-routing hook: httplib reads the body only for those.
+    auto serve = [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+      ServerRequest in;
+      in.method = req.method;
+      in.target = req.target;
+      for (const auto& [name, value] : req.headers) in.headers.add(name, value);
+      in.body = req.body;
+      in.remote = fmt::format("{}:{}", req.remote_addr, req.remote_port);
+      Response out = handler(in);
+      res.status = out.status;
+      std::string content_type;
+      for (const auto& [name, value] : out.headers.fields()) {
+        if (util::iequals(name, "Content-Type"))
+          content_type = value;
+        else
+          res.headers.emplace(name, value);
+      }
+      res.set_content(out.body, content_type.empty() ? "text/plain" : content_type);
+    };
+    const char* any = ".*";
+    m_server.Get(any, serve).Post(any, serve).Put(any, serve).Patch(any, serve).Delete(any, serve).Options(any, serve);
+    // Without SO_REUSEPORT (httplib's default sets it), so a second server on a taken port fails
+    // instead of silently sharing it.
+    m_server.set_socket_options([](int sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    });
+    if (options.port == 0) {
+      int port = m_server.bind_to_any_port(options.host);
+      if (port <= 0) return make_error(Errc::environment, fmt::format("cannot bind {}: no free port", options.host));
+      m_port = static_cast<uint16_t>(port);
+    } else {
+      if (!m_server.bind_to_port(options.host, options.port))
+        return make_error(
+            Errc::environment,
+            fmt::format("cannot bind {}:{} (in use, or not an address of this machine)", options.host, options.port));
+      m_port = options.port;
+    }
+    m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    // httplib's stop() does nothing before the loop runs, and the loop would then never end: wait
+    // for it (bounded) so that stop() right after start() cannot hang.
+    for (int i = 0; i < 2000 && !m_server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return {};
+  }
+
+  uint16_t port() const override { return m_port; }
+
+  void stop() override {
+    m_server.stop();
+    if (m_thread.joinable()) m_thread.join();
+  }
+
+private:
+  httplib::Server m_server;
+  std::thread m_thread;
+  uint16_t m_port = 0;
+};
+
+} // namespace
+
+Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options, Handler handler) {
+  auto server = std::make_unique<HttplibServer>();
+  HOOKCTL_TRY(server->bind(options, std::move(handler)));
+  return std::unique_ptr<Server>(std::move(server));
+}
+
+} // namespace hookctl::http
