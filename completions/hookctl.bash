@@ -45,6 +45,37 @@ _hookctl() {
     "verify --hmac-timestamp-header") COMPREPLY=(); return ;;
     "keygen --provider"|"keygen -p") COMPREPLY=($(compgen -W 'github stripe standard svix slack shopify twilio discord gitlab twitch square paddle hmac' -- "$cur")); return ;;
     "keygen --kind") COMPREPLY=($(compgen -W 'secret keypair' -- "$cur")); return ;;
+    "catalog --provider"|"catalog -p") COMPREPLY=($(compgen -W 'discord github gitlab paddle shopify slack square standard stripe svix twilio twitch' -- "$cur")); return ;;
+    "catalog --set") COMPREPLY=(); return ;;
+    "send --provider"|"send -p") COMPREPLY=($(compgen -W 'github stripe standard svix slack shopify twilio discord gitlab twitch square paddle hmac' -- "$cur")); return ;;
+    "send --secret") COMPREPLY=(); return ;;
+    "send --secret-file") COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "send --private-key") COMPREPLY=(); [[ $cur == @* ]] && COMPREPLY=($(compgen -f -P @ -- "${cur#@}")); return ;;
+    "send --event"|"send -e") COMPREPLY=(); return ;;
+    "send --data"|"send -d") COMPREPLY=(); [[ $cur == @* ]] && COMPREPLY=($(compgen -f -P @ -- "${cur#@}")); return ;;
+    "send --set") COMPREPLY=(); return ;;
+    "send --header"|"send -H") COMPREPLY=(); return ;;
+    "send --method"|"send -X") COMPREPLY=(); return ;;
+    "send --id") COMPREPLY=(); return ;;
+    "send --retries") COMPREPLY=(); return ;;
+    "send --backoff") COMPREPLY=(); return ;;
+    "send --backoff-max") COMPREPLY=(); return ;;
+    "send --retry-schedule") COMPREPLY=($(compgen -W 'standard svix stripe' -- "$cur")); return ;;
+    "send --time-scale") COMPREPLY=(); return ;;
+    "send --connect-timeout") COMPREPLY=(); return ;;
+    "send --timeout") COMPREPLY=(); return ;;
+    "send --cacert") COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "send --count"|"send -n") COMPREPLY=(); return ;;
+    "send --duration") COMPREPLY=(); return ;;
+    "send --concurrency"|"send -c") COMPREPLY=(); return ;;
+    "send --rate") COMPREPLY=(); return ;;
+    "send --hmac-header") COMPREPLY=(); return ;;
+    "send --hmac-algorithm") COMPREPLY=($(compgen -W 'sha1 sha256 sha512' -- "$cur")); return ;;
+    "send --hmac-encoding") COMPREPLY=($(compgen -W 'hex base64' -- "$cur")); return ;;
+    "send --hmac-prefix") COMPREPLY=(); return ;;
+    "send --hmac-template") COMPREPLY=(); return ;;
+    "send --hmac-id-header") COMPREPLY=(); return ;;
+    "send --hmac-timestamp-header") COMPREPLY=(); return ;;
     "man --out") COMPREPLY=($(compgen -d -- "$cur")); return ;;
   esac
   case "$cmd" in
@@ -53,8 +84,8 @@ _hookctl() {
     sign) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --data -d --id --timestamp --url --method -X --header -H --format --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     verify) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --public-key --header -H --data -d --url --method -X --now --tolerance --allow-sha1 --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     keygen) COMPREPLY=($(compgen -W '--help -h --provider -p --kind --json' -- "$cur")) ;;
-    catalog) COMPREPLY=($(compgen -W '--help -h' -- "$cur")) ;;
-    send) COMPREPLY=($(compgen -W '--help -h' -- "$cur")) ;;
+    catalog) COMPREPLY=($(compgen -W '--help -h --provider -p --headers --set --json' -- "$cur")) ;;
+    send) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --no-sign --event -e --data -d --set --header -H --method -X --id --retries --backoff --backoff-max --retry-schedule --time-scale --connect-timeout --timeout --insecure -k --cacert --count -n --duration --concurrency -c --rate --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     completion) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '--help -h' -- "$cur")); else COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")); fi ;;
     man) COMPREPLY=($(compgen -W '--help -h --out' -- "$cur")) ;;
   esac

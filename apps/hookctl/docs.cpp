@@ -57,6 +57,43 @@ const std::vector<CommandDoc>& docs() {
        {{"A GitHub secret into a variable", "SECRET=$(hookctl keygen -p github)"},
         {"A Standard Webhooks key pair as JSON", "hookctl keygen -p standard --json"}},
        "0 success; 2 usage error."},
+      {"catalog",
+       "Lists the built-in sample events, named provider.event_type, or prints one with fresh ids and timestamps: "
+       "its body as the provider sends it, with --headers its Content-Type and context headers first (signature "
+       "headers come from hookctl sign), or all of it as one JSON object. NAME may also be @FILE, an event "
+       "envelope: {\"provider\", \"name\", \"headers\", \"content_type\", \"body\" or \"body_text\"} with the same "
+       "{{unix}}, {{iso}}, {{uuid}}, {{id:PREFIX}}, {{rand:SET:N}} and {{num:N}} placeholders. --set PATH=VALUE "
+       "edits a JSON body along a dotted path, or a form field.",
+       {{"List Stripe's events", "hookctl catalog --provider stripe"},
+        {"A GitHub push, signed", "hookctl catalog github.push > push.json && hookctl sign -p github --secret "
+                                  "\"$SECRET\" --data @push.json"},
+        {"Headers and an edited body", "hookctl catalog stripe.invoice.paid --headers --set "
+                                       "data.object.amount_paid=500"},
+        {"Your own event from an envelope file", "hookctl catalog @event.json --json"}},
+       "0 success; 2 unknown event, bad --set, or unreadable or malformed envelope file."},
+      {"send",
+       "Delivers a webhook to URL the way a provider does: the body of --data byte-exact, or a catalog event (--event "
+       "NAME, see hookctl catalog) with its context headers and fresh ids, edited by --set and then signed with the "
+       "provider's scheme. Each attempt is signed anew with the current time. With --retries it retries connection "
+       "errors, timeouts, 408, 429 and 5xx with exponential backoff and full jitter (never other 4xx; 410 stops), "
+       "honouring Retry-After up to --backoff-max; --retry-schedule plays a provider's published schedule and "
+       "--time-scale compresses it. With --count or --duration it becomes a load run over --concurrency connections, "
+       "optionally paced open loop at --rate per second, and ends with a summary: statuses, errors by kind, "
+       "throughput and latency percentiles.",
+       {{"A signed Stripe event at a local app", "hookctl send http://127.0.0.1:3000/webhooks/stripe --event "
+                                                 "stripe.invoice.paid --secret \"$STRIPE_WEBHOOK_SECRET\""},
+        {"Your own body, edited, with retries",
+         "hookctl send http://127.0.0.1:3000/hooks -p github --secret \"$SECRET\" --data @push.json --set "
+         "ref=refs/heads/dev --retries 5 --backoff 500ms"},
+        {"Svix's retry schedule, 1000 times faster", "hookctl send http://127.0.0.1:3000/hooks -p svix --secret "
+                                                     "\"$SECRET\" --data '{}' --retry-schedule svix --time-scale "
+                                                     "0.001"},
+        {"A load run: 10000 deliveries over 32 connections at 500/s",
+         "hookctl send http://127.0.0.1:3000/hooks -p github --secret \"$SECRET\" --data @push.json -n 10000 -c 32 "
+         "--rate 500"}},
+       "0 the (last) delivery got a 2xx, or in load mode every delivery did; 1 otherwise: a non-2xx answer after "
+       "the retries, or the target unreachable, timed out or failing TLS (the cause is named); 2 usage or input "
+       "error (invalid URL, unknown provider or event, unreadable file, bad --set path)."},
       {"completion",
        "Prints a completion script for bash, zsh or fish, covering commands, options, and option values that come "
        "from tables such as provider names.",

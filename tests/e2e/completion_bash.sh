@@ -14,7 +14,8 @@ complete_line() { # complete_line WORDS... : the words of the line, the last one
 expect() { # expect NAME EXPECTED ACTUAL
   if [ "$2" != "$3" ]; then echo "FAIL: $1: got [$3], expected [$2]"; fail=1; else echo "ok: $1"; fi
 }
-expect "hookctl s<TAB>" "sign" "$(complete_line hookctl s)"
+expect "hookctl s<TAB>" "$(printf 'sign\nsend')" "$(complete_line hookctl s)"
+expect "hookctl si<TAB>" "sign" "$(complete_line hookctl si)"
 expect "hookctl --verbose ve<TAB>" "verify" "$(complete_line hookctl --verbose ve)"
 expect "hookctl sign --prov<TAB>" "--provider" "$(complete_line hookctl sign --prov)"
 expect "hookctl sign --provider s<TAB>" "$(printf 'stripe\nstandard\nsvix\nslack\nshopify\nsquare')" \

@@ -20,9 +20,19 @@ public:
   ~HttplibServer() override { stop(); }
 
   Result<void> bind(const ServerOptions& options, Handler handler) {
-    m_server.set_payload_max_length(options.max_body);
+    if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
+      auto tls = std::make_unique<httplib::SSLServer>(options.tls_cert_file.c_str(), options.tls_key_file.c_str());
+      if (!tls->is_valid())
+        return make_error(Errc::environment, "cannot load the TLS certificate and key (PEM files expected)");
+      m_owned = std::move(tls);
+    } else {
+      m_owned = std::make_unique<httplib::Server>();
+    }
+    httplib::Server& server = *m_owned;
+    server.set_payload_max_length(options.max_body);
+    server.set_tcp_nodelay(true); // status line, headers and body are separate writes
     auto timeout = std::chrono::duration_cast<std::chrono::microseconds>(options.read_timeout).count();
-    m_server.set_read_timeout(static_cast<time_t>(timeout / 1000000), static_cast<time_t>(timeout % 1000000));
+    server.set_read_timeout(static_cast<time_t>(timeout / 1000000), static_cast<time_t>(timeout % 1000000));
     // Regular handlers, not the pre-routing hook: httplib reads the body only for those.
     auto serve = [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
       ServerRequest in;
@@ -43,40 +53,41 @@ public:
       res.set_content(out.body, content_type.empty() ? "text/plain" : content_type);
     };
     const char* any = ".*";
-    m_server.Get(any, serve).Post(any, serve).Put(any, serve).Patch(any, serve).Delete(any, serve).Options(any, serve);
+    server.Get(any, serve).Post(any, serve).Put(any, serve).Patch(any, serve).Delete(any, serve).Options(any, serve);
     // Without SO_REUSEPORT (httplib's default sets it), so a second server on a taken port fails
     // instead of silently sharing it.
-    m_server.set_socket_options([](int sock) {
+    server.set_socket_options([](int sock) {
       int yes = 1;
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
     });
     if (options.port == 0) {
-      int port = m_server.bind_to_any_port(options.host);
+      int port = server.bind_to_any_port(options.host);
       if (port <= 0) return make_error(Errc::environment, fmt::format("cannot bind {}: no free port", options.host));
       m_port = static_cast<uint16_t>(port);
     } else {
-      if (!m_server.bind_to_port(options.host, options.port))
+      if (!server.bind_to_port(options.host, options.port))
         return make_error(
             Errc::environment,
             fmt::format("cannot bind {}:{} (in use, or not an address of this machine)", options.host, options.port));
       m_port = options.port;
     }
-    m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    m_thread = std::thread([this] { m_owned->listen_after_bind(); });
     // httplib's stop() does nothing before the loop runs, and the loop would then never end: wait
     // for it (bounded) so that stop() right after start() cannot hang.
-    for (int i = 0; i < 2000 && !m_server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    for (int i = 0; i < 2000 && !server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return {};
   }
 
   uint16_t port() const override { return m_port; }
 
   void stop() override {
-    m_server.stop();
+    if (!m_owned) return;
+    m_owned->stop();
     if (m_thread.joinable()) m_thread.join();
   }
 
 private:
-  httplib::Server m_server;
+  std::unique_ptr<httplib::Server> m_owned;
   std::thread m_thread;
   uint16_t m_port = 0;
 };

@@ -31,6 +31,8 @@ struct ServerOptions {
   uint16_t port = 0; // 0 picks a free port
   size_t max_body = 10 * 1024 * 1024;
   std::chrono::milliseconds read_timeout{5000};
+  std::string tls_cert_file; // PEM certificate chain; with `tls_key_file`, serve HTTPS
+  std::string tls_key_file;  // PEM private key
 };
 
 // A running server; stops and joins its thread when destroyed.
