@@ -1,5 +1,6 @@
 #include <atomic>
 #include <cmath>
+#include <csignal>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -41,7 +42,8 @@ struct SendFlags {
   std::string duration;
   int concurrency = 1;
   double rate = 0;
-  CLI::Option* data_option = nullptr; // --data '' is an empty body, not a missing one
+  CLI::Option* data_option = nullptr;    // --data '' is an empty body, not a missing one
+  CLI::Option* backoff_option = nullptr; // whether --backoff was given
 };
 
 // Everything that stays the same between deliveries, resolved once before the first request.
@@ -124,9 +126,16 @@ Result<Plan> make_plan(const SendFlags& f, Context& ctx) {
   HOOKCTL_TRY(check_field_value("--id", f.id));
   plan.url = f.url;
   plan.method = f.method;
+  if (f.method.empty() ||
+      f.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~") !=
+          std::string::npos)
+    return make_error(Errc::usage, "-X: a method is one word of letters, such as POST or PUT");
   plan.id = f.id;
   plan.sets = f.sets;
   HOOKCTL_TRY_ASSIGN(plan.extra, parse_header_args(f.headers));
+  for (auto framing : {"Content-Length", "Transfer-Encoding", "Host"})
+    if (plan.extra.get(framing))
+      return make_error(Errc::usage, fmt::format("-H: hookctl sets {} itself from the URL and the body", framing));
   bool has_data = f.data_option && f.data_option->count() > 0;
   if (f.event.empty() == !has_data)
     return make_error(Errc::usage, "give exactly one of --event NAME (see `hookctl catalog`) and --data");
@@ -167,6 +176,10 @@ Result<Plan> make_plan(const SendFlags& f, Context& ctx) {
     HOOKCTL_TRY_ASSIGN(plan.data, catalog::apply_sets(body, plan.content_type, f.sets));
   }
 
+  bool key_given = !f.keys.secrets.empty() || !f.keys.secret_file.empty() || !f.keys.private_keys.empty();
+  if (plan.provider.empty() && key_given && !f.no_sign)
+    return make_error(Errc::usage, "a key was given but no provider: add --provider (the event names none), or "
+                                   "--no-sign to send unsigned");
   if (f.no_sign || plan.provider.empty()) {
     plan.provider = f.no_sign ? std::string() : plan.provider;
     return plan;
@@ -174,11 +187,17 @@ Result<Plan> make_plan(const SendFlags& f, Context& ctx) {
   HOOKCTL_TRY_ASSIGN(auto options, scheme_options(f.hmac));
   HOOKCTL_TRY_ASSIGN(plan.scheme, sign::make_scheme(plan.provider, options));
   HOOKCTL_TRY_ASSIGN(plan.keys, load_keys(f.keys));
-  if (plan.keys.secrets.empty() && plan.keys.private_keys.empty())
-    return make_error(Errc::usage,
-                      fmt::format("{} deliveries are signed: give --secret, --secret-file or HOOKCTL_SECRET (or "
-                                  "--private-key), or --no-sign to send unsigned",
-                                  plan.provider));
+  if (plan.keys.secrets.empty() && plan.keys.private_keys.empty()) {
+    auto kind = sign::KeyKind::secret;
+    for (const auto& p : sign::providers())
+      if (p.name == plan.provider) kind = p.key_kind;
+    std::string_view how = kind == sign::KeyKind::ed25519 ? "--private-key (hookctl keygen makes one)"
+                           : kind == sign::KeyKind::secret_or_ed25519
+                               ? "--secret, --secret-file or HOOKCTL_SECRET, or --private-key for v1a"
+                               : "--secret, --secret-file or HOOKCTL_SECRET";
+    return make_error(Errc::usage, fmt::format("{} deliveries are signed: give {}, or --no-sign to send unsigned",
+                                               plan.provider, how));
+  }
   // Sign once now so that a bad key is a usage error before anything is sent.
   HOOKCTL_TRY_ASSIGN(Message m, make_message(plan, ctx));
   HOOKCTL_TRY(sign_request(plan, m, ctx));
@@ -228,14 +247,23 @@ nlohmann::ordered_json attempt_json(const delivery::Attempt& a) {
   return j;
 }
 
+// A wait as a person reads it: 250 ms, 5 s, 30 min, 10 h.
+std::string wait_text(std::chrono::milliseconds d) {
+  auto ms = d.count();
+  if (ms < 1000) return fmt::format("{} ms", ms);
+  if (ms < 120000) return fmt::format("{:.3g} s", static_cast<double>(ms) / 1e3);
+  if (ms < 7200000) return fmt::format("{:.3g} min", static_cast<double>(ms) / 6e4);
+  return fmt::format("{:.3g} h", static_cast<double>(ms) / 3.6e6);
+}
+
 void print_attempt(std::ostream& out, const delivery::Attempt& a) {
-  std::string delay = a.number > 1 ? fmt::format(" (after {})", util::format_duration(a.delay_before)) : "";
+  std::string delay = a.number > 1 ? fmt::format(" (after waiting {})", wait_text(a.delay_before)) : "";
   if (a.outcome.response)
     out << fmt::format("attempt {}: {} in {}{}\n", a.number, a.outcome.response->status, ms_text(a.outcome.latency),
                        delay);
   else
-    out << fmt::format("attempt {}: {} ({}) after {}{}\n", a.number, a.outcome.error,
-                       http::failure_name(a.outcome.failure), ms_text(a.outcome.latency), delay);
+    out << fmt::format("attempt {}: {} error in {}{}: {}\n", a.number, http::failure_name(a.outcome.failure),
+                       ms_text(a.outcome.latency), delay, a.outcome.error);
 }
 
 void print_request(std::ostream& err, const http::Request& req) {
@@ -255,12 +283,13 @@ Result<delivery::RetryPolicy> retry_policy(const SendFlags& f) {
   delivery::RetryPolicy p;
   HOOKCTL_TRY_ASSIGN(p.base, util::parse_duration(f.backoff));
   HOOKCTL_TRY_ASSIGN(p.max, util::parse_duration(f.backoff_max));
+  if (f.backoff_option && f.backoff_option->count() == 0 && p.base > p.max) p.base = p.max; // only the max was given
   if (!f.schedule.empty()) {
     HOOKCTL_TRY_ASSIGN(p.schedule, delivery::parse_schedule(f.schedule));
   }
   if (f.retries >= 0) p.retries = f.retries;
   if (!(f.time_scale > 0) || !std::isfinite(f.time_scale))
-    return make_error(Errc::usage, "--time-scale must be a number above 0, such as 0.001");
+    return make_error(Errc::usage, "--time-scale must be a number above 0, such as 0.0001");
   p.time_scale = f.time_scale;
   HOOKCTL_TRY(delivery::check_policy(p));
   return p;
@@ -349,12 +378,42 @@ Result<int> run_one(const SendFlags& f, const Plan& plan, const Globals& g, Cont
 
 std::string duration_text(std::chrono::nanoseconds d) { return ms_text(d); }
 
+// Set by SIGINT/SIGTERM during a load run: no new delivery starts, the summary still prints.
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+// Routes SIGINT and SIGTERM to `g_interrupted` while it lives, then restores what was there.
+class InterruptScope {
+public:
+  InterruptScope() {
+    g_interrupted.store(false);
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &m_old_int);
+    sigaction(SIGTERM, &sa, &m_old_term);
+  }
+  ~InterruptScope() {
+    sigaction(SIGINT, &m_old_int, nullptr);
+    sigaction(SIGTERM, &m_old_term, nullptr);
+  }
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+
+private:
+  struct sigaction m_old_int {};
+  struct sigaction m_old_term {};
+};
+
 nlohmann::ordered_json load_json(const Plan& plan, const delivery::LoadReport& r, const SendFlags& f) {
   nlohmann::ordered_json statuses = nlohmann::ordered_json::object();
   for (const auto& [status, n] : r.statuses) statuses[std::to_string(status)] = n;
   nlohmann::ordered_json errors = nlohmann::ordered_json::object();
   for (const auto& [kind, n] : r.errors_by_kind) errors[kind] = n;
   const auto& h = r.latency;
+  auto ms_or_null = [&](std::chrono::nanoseconds d) {
+    return h.count() > 0 ? nlohmann::ordered_json(ms_value(d)) : nlohmann::ordered_json();
+  };
   return {{"url", plan.url},
           {"provider", plan.provider.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(plan.provider)},
           {"concurrency", f.concurrency},
@@ -367,12 +426,12 @@ nlohmann::ordered_json load_json(const Plan& plan, const delivery::LoadReport& r
           {"elapsed_s", std::round(static_cast<double>(r.elapsed.count()) / 1e6) / 1e3},
           {"throughput_rps", std::round(r.throughput * 10) / 10},
           {"latency_ms",
-           {{"min", ms_value(h.min())},
-            {"p50", ms_value(h.percentile(50))},
-            {"p90", ms_value(h.percentile(90))},
-            {"p99", ms_value(h.percentile(99))},
-            {"max", ms_value(h.max())},
-            {"mean", ms_value(h.mean())}}},
+           {{"min", ms_or_null(h.min())},
+            {"p50", ms_or_null(h.percentile(50))},
+            {"p90", ms_or_null(h.percentile(90))},
+            {"p99", ms_or_null(h.percentile(99))},
+            {"max", ms_or_null(h.max())},
+            {"mean", ms_or_null(h.mean())}}},
           {"cancelled", r.cancelled}};
 }
 
@@ -426,6 +485,8 @@ Result<int> run_load(const SendFlags& f, const Plan& plan, const Globals& g, Con
     double s = static_cast<double>(p.elapsed.count()) / 1e9;
     *ctx.err << fmt::format("\r{} sent, {} ok, {} errors, {:.1f} s ", p.sent, p.ok, p.errors, s) << std::flush;
   };
+  InterruptScope interrupts;
+  lo.cancel = &g_interrupted;
   HOOKCTL_TRY_ASSIGN(delivery::LoadReport r, delivery::run_load(lo, make_transport, make_request, on_progress));
   if (progress) *ctx.err << "\n";
   if (build_error) return *build_error;
@@ -433,6 +494,10 @@ Result<int> run_load(const SendFlags& f, const Plan& plan, const Globals& g, Con
     *ctx.out << json_line(load_json(plan, r, f)) << "\n";
   else
     print_load(*ctx.out, r, f);
+  if (r.cancelled && g_interrupted.load()) {
+    *ctx.err << fmt::format("hookctl: interrupted after {} deliveries\n", r.sent);
+    return 130;
+  }
   bool all_ok = r.sent > 0 && r.ok == r.sent;
   if (!all_ok && !g.json)
     *ctx.err << fmt::format("hookctl: {} of {} deliveries did not get a 2xx\n", r.sent - r.ok, r.sent);
@@ -442,6 +507,8 @@ Result<int> run_load(const SendFlags& f, const Plan& plan, const Globals& g, Con
 Result<int> run_send(const SendFlags& f, const Globals& g, Context& ctx) {
   HOOKCTL_TRY_ASSIGN(Plan plan, make_plan(f, ctx));
   if (f.count > 0 || !f.duration.empty()) return run_load(f, plan, g, ctx);
+  if ((f.concurrency != 1 || f.rate > 0) && !g.quiet)
+    *ctx.err << "hookctl: note: --concurrency and --rate apply to load mode (-n N or --duration D); sending once\n";
   return run_one(f, plan, g, ctx);
 }
 
@@ -477,11 +544,12 @@ Command register_send(CLI::App& root, Globals& g, Context& ctx) {
       ->check(CLI::Range(0, 1000))
       ->type_name("N")
       ->group(retry);
-  cmd->add_option("--backoff", f->backoff, "Base of the exponential backoff (full jitter)")
-      ->capture_default_str()
-      ->type_name("DURATION")
-      ->group(retry);
-  cmd->add_option("--backoff-max", f->backoff_max, "Longest wait between attempts; caps Retry-After too")
+  f->backoff_option = cmd->add_option("--backoff", f->backoff, "Base of the exponential backoff (full jitter)")
+                          ->capture_default_str()
+                          ->type_name("DURATION")
+                          ->group(retry);
+  cmd->add_option("--backoff-max", f->backoff_max,
+                  "Cap of the exponential backoff, and of Retry-After (not of a provider's schedule)")
       ->capture_default_str()
       ->type_name("DURATION")
       ->group(retry);
@@ -489,7 +557,8 @@ Command register_send(CLI::App& root, Globals& g, Context& ctx) {
       ->check(CLI::IsMember({"standard", "svix", "stripe"}))
       ->type_name("NAME")
       ->group(retry);
-  cmd->add_option("--time-scale", f->time_scale, "Multiply every wait, e.g. 0.001 to play a schedule in seconds")
+  cmd->add_option("--time-scale", f->time_scale,
+                  "Multiply every wait, e.g. 0.0001 plays Svix's 35-hour schedule in 13 s")
       ->type_name("FACTOR")
       ->group(retry);
 
@@ -522,7 +591,14 @@ Command register_send(CLI::App& root, Globals& g, Context& ctx) {
       ->type_name("C")
       ->group(load);
   cmd->add_option("--rate", f->rate, "Deliveries per second, open loop (default: as fast as answered)")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            double r = 0;
+            return CLI::detail::lexical_cast(v, r) && r > 0 && std::isfinite(r)
+                       ? std::string()
+                       : std::string("must be a number above 0");
+          },
+          "R > 0"))
       ->type_name("R")
       ->group(load);
   cmd->add_flag("--json", g.json, "Print the result as one JSON object");

@@ -85,15 +85,16 @@ const std::vector<CommandDoc>& docs() {
         {"Your own body, edited, with retries",
          "hookctl send http://127.0.0.1:3000/hooks -p github --secret \"$SECRET\" --data @push.json --set "
          "ref=refs/heads/dev --retries 5 --backoff 500ms"},
-        {"Svix's retry schedule, 1000 times faster", "hookctl send http://127.0.0.1:3000/hooks -p svix --secret "
-                                                     "\"$SECRET\" --data '{}' --retry-schedule svix --time-scale "
-                                                     "0.001"},
+        {"Svix's 35-hour retry schedule in 13 seconds", "hookctl send http://127.0.0.1:3000/hooks -p svix --secret "
+                                                        "\"$SECRET\" --data '{}' --retry-schedule svix --time-scale "
+                                                        "0.0001"},
         {"A load run: 10000 deliveries over 32 connections at 500/s",
          "hookctl send http://127.0.0.1:3000/hooks -p github --secret \"$SECRET\" --data @push.json -n 10000 -c 32 "
          "--rate 500"}},
        "0 the (last) delivery got a 2xx, or in load mode every delivery did; 1 otherwise: a non-2xx answer after "
        "the retries, or the target unreachable, timed out or failing TLS (the cause is named); 2 usage or input "
-       "error (invalid URL, unknown provider or event, unreadable file, bad --set path)."},
+       "error (invalid URL, unknown provider or event, unreadable file, bad --set path); 130 a load run interrupted by "
+       "SIGINT or SIGTERM (its summary is still printed)."},
       {"completion",
        "Prints a completion script for bash, zsh or fish, covering commands, options, and option values that come "
        "from tables such as provider names.",

@@ -156,6 +156,10 @@ TEST_CASE("cli send: bad input is a usage error before anything is sent") {
            {k_url, "-p", "github", "--secret", "s", "--data", "{}", "--timeout", "soon"},
            {k_url, "-p", "github", "--secret", "s", "--data", "{}", "--time-scale", "0"},
            {k_url, "-p", "nope", "--secret", "s", "--data", "{}"},
+           {k_url, "-p", "github", "--secret", "s", "--data", "{}", "-H", "Content-Length: 5"},
+           {k_url, "-p", "github", "--secret", "s", "--data", "{}", "-X", "BAD METHOD"},
+           {k_url, "-p", "github", "--secret", "s", "--data", "{}", "-n", "5", "--rate", "0"},
+           {k_url, "--event", "discord.ping"}, // Ed25519: needs --private-key
        }) {
     std::string joined;
     for (const auto& a : args) joined += a + " ";

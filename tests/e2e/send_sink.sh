@@ -95,6 +95,17 @@ expect "exactly 50 requests" [ "$(requests "$log")" = 50 ]
 expect "50 distinct delivery ids" [ "$(grep -o '"X-GitHub-Delivery","[^"]*"' "$log" | sort -u | wc -l)" = 50 ]
 expect "load summary is JSON with sent" grep -q '"sent":50' "$tmp/load.json"
 
+# SIGINT during a paced load run: no new delivery, the summary still printed, exit 130.
+start_sink paced
+"$bin" send "http://127.0.0.1:$port/h" -p github --secret "$secret" --data '{}' --rate 20 --duration 60s --json \
+  >"$tmp/paced.json" 2>"$tmp/paced.err" &
+paced=$!
+for _ in $(seq 200); do [ "$(requests "$log")" -ge 3 ] && break; sleep 0.05; done
+kill -INT "$paced"
+wait "$paced"
+check "interrupted load run" 130 $?
+expect "summary printed on interrupt" grep -q '"cancelled":true' "$tmp/paced.json"
+
 # A catalog event: provider and context headers come with it.
 start_sink event
 "$bin" send "http://127.0.0.1:$port/h" --event github.push --secret "$secret" >"$tmp/event.out" 2>"$tmp/event.err"
