@@ -10,6 +10,7 @@
 #include "docs.hpp"
 #include "hookctl/crypto/crypto.hpp"
 #include "hookctl/http/version.hpp"
+#include "hookctl/util/strings.hpp"
 
 #ifndef HOOKCTL_VERSION
 #define HOOKCTL_VERSION "0.0.0"
@@ -72,21 +73,6 @@ bool plain_word(std::string_view w) {
   });
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // The message for arguments CLI11 could not place. Option names are shown; other values are only
 // counted, since a value in the wrong place is often a secret whose option name was forgotten.
 std::string extras_message(const std::vector<std::string>& extras) {
@@ -119,7 +105,7 @@ std::optional<int> check_command_name(const std::vector<std::string>& args, cons
   if (std::find(names.begin(), names.end(), *word) != names.end()) return std::nullopt;
   std::string hint = "run 'hookctl --help' for the list of commands";
   for (const auto& n : names)
-    if (plain_word(*word) && (edit_distance(*word, n) <= 2 || n.starts_with(*word))) {
+    if (plain_word(*word) && (util::edit_distance(*word, n) <= 2 || n.starts_with(*word))) {
       hint = fmt::format("did you mean 'hookctl {}'?", n);
       break;
     }

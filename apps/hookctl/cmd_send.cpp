@@ -376,8 +376,6 @@ Result<int> run_one(const SendFlags& f, const Plan& plan, const Globals& g, Cont
   return d.success ? 0 : 1;
 }
 
-std::string duration_text(std::chrono::nanoseconds d) { return ms_text(d); }
-
 // Set by SIGINT/SIGTERM during a load run: no new delivery starts, the summary still prints.
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted.store(true); }
@@ -436,7 +434,7 @@ nlohmann::ordered_json load_json(const Plan& plan, const delivery::LoadReport& r
 }
 
 void print_load(std::ostream& out, const delivery::LoadReport& r, const SendFlags& f) {
-  out << fmt::format("sent {} in {} ({:.1f}/s), concurrency {}{}\n", r.sent, duration_text(r.elapsed), r.throughput,
+  out << fmt::format("sent {} in {} ({:.1f}/s), concurrency {}{}\n", r.sent, ms_text(r.elapsed), r.throughput,
                      f.concurrency, f.rate > 0 ? fmt::format(", paced at {}/s", f.rate) : "");
   std::vector<std::string> parts;
   for (const auto& [status, n] : r.statuses) parts.push_back(fmt::format("{} x{}", status, n));

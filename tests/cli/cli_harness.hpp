@@ -1,6 +1,7 @@
 #pragma once
 // Runs hookctl's command line in process against string streams and a fixed clock.
 
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,27 +21,48 @@ struct Run {
 // The fixed "now" of every CLI test.
 inline constexpr int64_t k_now = 1700000000;
 
-// Runs `args` with `stdin_text` on stdin; the clock reads k_now and randomness is a counter.
-inline Run run(const std::vector<std::string>& args, const std::string& stdin_text = "") {
-  std::ostringstream out, err;
-  std::istringstream in(stdin_text);
+// A context on the given streams whose clock reads k_now and whose randomness is a counter,
+// distinct for every call (so fresh ids differ); no transport and no sleep.
+inline hookctl::app::Context test_context(std::ostream& out, std::ostream& err, std::istream& in) {
   hookctl::app::Context ctx;
   ctx.out = &out;
   ctx.err = &err;
   ctx.in = &in;
   ctx.now = [] { return k_now; };
-  auto counter = std::make_shared<unsigned>(0);
+  auto counter = std::make_shared<uint64_t>(0);
   ctx.random = [counter](size_t n) {
+    uint64_t v = (*counter)++;
     std::string s(n, '\0');
-    for (auto& c : s) c = static_cast<char>((*counter)++ * 37 + 11);
+    for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((v >> (8 * (i % 8))) ^ (i * 31 + 7));
     return s;
   };
   ctx.getenv = [](const std::string&) { return std::nullopt; };
+  return ctx;
+}
+
+// Runs `args` against `ctx` (built on `out` and `err`) and collects what it printed.
+inline Run run_with(hookctl::app::Context& ctx, const std::ostringstream& out, const std::ostringstream& err,
+                    const std::vector<std::string>& args) {
   Run r;
   r.code = hookctl::app::run_cli(args, ctx);
   r.out = out.str();
   r.err = err.str();
   return r;
+}
+
+// Runs `args` with `stdin_text` on stdin in a test_context.
+inline Run run(const std::vector<std::string>& args, const std::string& stdin_text = "") {
+  std::ostringstream out, err;
+  std::istringstream in(stdin_text);
+  auto ctx = test_context(out, err, in);
+  return run_with(ctx, out, err, args);
+}
+
+// `args` joined with spaces, for CAPTURE in table-driven cases.
+inline std::string command_line(const std::vector<std::string>& args) {
+  std::string out;
+  for (const auto& a : args) out += a + " ";
+  return out;
 }
 
 // Lines of `text` without the trailing newline.

@@ -37,8 +37,7 @@ TEST_CASE("cli: usage errors exit 2 with one error line and a hint") {
            {"verify", "-p", "github", "--data", "x", "-H", "X-Hub-Signature-256: sha256=00"}, // no secret
            {"sign", "-p", "github", "--secret", "", "--data", "x"},                           // empty secret
        }) {
-    std::string joined;
-    for (const auto& a : args) joined += a + " ";
+    auto joined = testing::command_line(args);
     CAPTURE(joined);
     auto r = run(args);
     CHECK(r.code == 2);

@@ -141,8 +141,7 @@ TEST_CASE("cli: catalog errors exit 2 with one line") {
            {"catalog", "@/nonexistent/event.json"},
            {"catalog", "nosuch.event", "--json"},
        }) {
-    std::string joined;
-    for (const auto& a : args) joined += a + " ";
+    auto joined = testing::command_line(args);
     CAPTURE(joined);
     auto r = run(args);
     CHECK(r.code == 2);

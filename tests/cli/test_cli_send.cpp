@@ -42,27 +42,11 @@ private:
 testing::Run send(Script& script, std::vector<std::string> args) {
   std::ostringstream out, err;
   std::istringstream in;
-  hookctl::app::Context ctx;
-  ctx.out = &out;
-  ctx.err = &err;
-  ctx.in = &in;
-  ctx.now = [] { return testing::k_now; };
-  auto counter = std::make_shared<uint64_t>(0);
-  ctx.random = [counter](size_t n) { // distinct for each call, so ids differ
-    uint64_t v = (*counter)++;
-    std::string s(n, '\0');
-    for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((v >> (8 * (i % 8))) ^ (i * 31 + 7));
-    return s;
-  };
-  ctx.getenv = [](const std::string&) { return std::nullopt; };
+  auto ctx = testing::test_context(out, err, in);
   ctx.sleep = [&script](std::chrono::milliseconds d) { script.sleeps.push_back(d); };
   ctx.transport = [&script](const hookctl::http::ClientOptions&) { return std::make_unique<FakeTransport>(script); };
   args.insert(args.begin(), "send");
-  testing::Run r;
-  r.code = hookctl::app::run_cli(args, ctx);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
+  return testing::run_with(ctx, out, err, args);
 }
 
 const std::string k_url = "http://127.0.0.1:3000/webhooks";
@@ -161,8 +145,7 @@ TEST_CASE("cli send: bad input is a usage error before anything is sent") {
            {k_url, "-p", "github", "--secret", "s", "--data", "{}", "-n", "5", "--rate", "0"},
            {k_url, "--event", "discord.ping"}, // Ed25519: needs --private-key
        }) {
-    std::string joined;
-    for (const auto& a : args) joined += a + " ";
+    auto joined = testing::command_line(args);
     CAPTURE(joined);
     Script s;
     auto r = send(s, args);

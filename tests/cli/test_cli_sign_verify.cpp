@@ -208,8 +208,7 @@ TEST_CASE("cli: a secret in the wrong place is not echoed by parse or input erro
            {"sign", "-p", "github", "--secret", secret, "--data", "x", "--format", secret},
            {secret},
        }) {
-    std::string joined;
-    for (const auto& a : args) joined += a + " ";
+    auto joined = testing::command_line(args);
     CAPTURE(joined);
     auto r = run(args);
     CHECK(r.code == 2);
@@ -281,12 +280,8 @@ TEST_CASE("cli: output that cannot be written is an environment error (exit 3), 
   FailingBuf buf;
   std::ostream out(&buf);
   std::ostringstream err;
-  hookctl::app::Context ctx;
-  ctx.out = &out;
-  ctx.err = &err;
-  ctx.now = [] { return testing::k_now; };
-  ctx.random = [](size_t n) { return std::string(n, 'x'); };
-  ctx.getenv = [](const std::string&) { return std::nullopt; };
+  std::istringstream in;
+  auto ctx = testing::test_context(out, err, in);
   CHECK(hookctl::app::run_cli({"sign", "-p", "github", "--secret", "s", "-d", "x"}, ctx) == 3);
   CHECK(err.str().find("cannot write the output") != std::string::npos);
 }

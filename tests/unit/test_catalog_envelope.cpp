@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "catalog_helpers.hpp"
 #include "hookctl/catalog/catalog.hpp"
 
 namespace catalog = hookctl::catalog;
@@ -10,19 +11,8 @@ using hookctl::Errc;
 
 namespace {
 
-constexpr int64_t k_now = 1700000000;
-
-catalog::Fresh fresh(unsigned seed) {
-  auto state = std::make_shared<unsigned>(seed);
-  return {k_now, [state](size_t n) {
-            std::string s(n, '\0');
-            for (auto& c : s) {
-              *state = *state * 1103515245u + 12345u;
-              c = static_cast<char>(*state >> 16);
-            }
-            return s;
-          }};
-}
+constexpr int64_t k_now = testing::k_catalog_now;
+using testing::fresh;
 
 catalog::Event load(std::string_view text, unsigned seed = 1) {
   auto r = catalog::load_envelope(text, "event.json", fresh(seed));

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "catalog_helpers.hpp"
 #include "hookctl/catalog/catalog.hpp"
 #include "hookctl/sign/ids.hpp"
 #include "hookctl/sign/scheme.hpp"
@@ -18,20 +19,8 @@ using hookctl::util::split;
 
 namespace {
 
-constexpr int64_t k_now = 1700000000; // 2023-11-14T22:13:20Z
-
-// A Fresh at `now` whose random bytes come from a small LCG seeded with `seed`.
-catalog::Fresh fresh(unsigned seed, int64_t now = k_now) {
-  auto state = std::make_shared<unsigned>(seed);
-  return {now, [state](size_t n) {
-            std::string s(n, '\0');
-            for (auto& c : s) {
-              *state = *state * 1103515245u + 12345u;
-              c = static_cast<char>(*state >> 16);
-            }
-            return s;
-          }};
-}
+constexpr int64_t k_now = testing::k_catalog_now;
+using testing::fresh;
 
 catalog::Event make(std::string_view name, unsigned seed = 1, int64_t now = k_now) {
   auto ev = catalog::instantiate(name, fresh(seed, now));

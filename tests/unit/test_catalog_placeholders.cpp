@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "catalog_helpers.hpp"
 #include "hookctl/catalog/catalog.hpp"
 
 namespace catalog = hookctl::catalog;
@@ -9,19 +10,8 @@ using catalog::fill_placeholders;
 
 namespace {
 
-constexpr int64_t k_now = 1700000000; // 2023-11-14T22:13:20Z
-
-catalog::Fresh fresh(unsigned seed, int64_t now = k_now) {
-  auto state = std::make_shared<unsigned>(seed);
-  return {now, [state](size_t n) {
-            std::string s(n, '\0');
-            for (auto& c : s) {
-              *state = *state * 1103515245u + 12345u;
-              c = static_cast<char>(*state >> 16);
-            }
-            return s;
-          }};
-}
+constexpr int64_t k_now = testing::k_catalog_now;
+using testing::fresh;
 
 std::string fill(std::string_view text, unsigned seed = 1, int64_t now = k_now) {
   auto r = fill_placeholders(text, fresh(seed, now));

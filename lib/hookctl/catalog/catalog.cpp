@@ -26,21 +26,6 @@ std::string canonical_name(std::string_view name) {
   return out;
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string quoted_list(const std::vector<std::string_view>& names) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -64,7 +49,7 @@ std::string unknown_message(std::string_view name) {
   std::vector<std::pair<size_t, std::string_view>> close;
   const size_t limit = std::max<size_t>(2, lower.size() / 4);
   for (const auto& e : events()) {
-    size_t d = edit_distance(lower, e.name);
+    size_t d = util::edit_distance(lower, e.name);
     // A name without its provider (`push`) or with a different separator (`stripe.invoice_paid`).
     if (e.name.ends_with("." + lower)) d = 0;
     if (d <= limit) close.emplace_back(d, e.name);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "hookctl/util/strings.hpp"
+#include "hookctl/util/time.hpp"
 
 namespace hookctl::delivery {
 namespace {
@@ -19,35 +20,6 @@ constexpr int64_t k_seconds_per_day = 86400;
 // 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the years an IMF-fixdate can hold.
 constexpr int64_t k_min_unix = -62167219200;
 constexpr int64_t k_max_unix = 253402300799;
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-struct Civil {
-  int64_t year;
-  unsigned month;
-  unsigned day;
-};
-
-// The date of `days` since 1970-01-01 (Howard Hinnant's civil_from_days).
-Civil civil_from_days(int64_t days) {
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
-}
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
 
@@ -149,7 +121,7 @@ bool parse_rfc850(std::string_view text, int64_t now_unix, Fields& f) {
     return false;
   // RFC 9110 section 5.6.7: a two-digit year more than 50 years in the future means the most recent
   // past year with those digits; we pick the year within 50 years either side of now.
-  const int64_t now_year = civil_from_days(floor_div(now_unix, k_seconds_per_day)).year;
+  const int64_t now_year = util::civil_from_days(floor_div(now_unix, k_seconds_per_day)).year;
   int64_t year = floor_div(now_year, 100) * 100 + yy;
   if (year > now_year + 50) year -= 100;
   if (year <= now_year - 50) year += 100;
@@ -174,7 +146,7 @@ std::optional<int64_t> to_unix(const Fields& f) {
     return std::nullopt;
   // second = 2DIGIT allows 60 for a leap second (RFC 9110 section 5.6.7); unix time folds it forward.
   if (f.hour > 23 || f.minute > 59 || f.second > 60) return std::nullopt;
-  return days_from_civil(f.year, f.month, static_cast<unsigned>(f.day)) * k_seconds_per_day + f.hour * 3600 +
+  return util::days_from_civil(f.year, f.month, static_cast<unsigned>(f.day)) * k_seconds_per_day + f.hour * 3600 +
          f.minute * 60 + f.second;
 }
 
@@ -193,7 +165,7 @@ std::string format_http_date(int64_t unix) {
   unix = std::clamp(unix, k_min_unix, k_max_unix);
   const int64_t days = floor_div(unix, k_seconds_per_day);
   const int64_t secs = unix - days * k_seconds_per_day;
-  const Civil c = civil_from_days(days);
+  const util::Civil c = util::civil_from_days(days);
   // 1970-01-01 was a Thursday (index 3 from Monday).
   const auto weekday = static_cast<size_t>(((days % 7) + 7 + 3) % 7);
   return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", k_day_names.at(weekday), c.day,

@@ -32,6 +32,20 @@ template <typename D> std::pair<time_t, time_t> sec_usec(D d) {
   return {static_cast<time_t>(us / 1000000), static_cast<time_t>(us % 1000000)};
 }
 
+// The outcome of an exchange that began at `start` and ended without a response.
+Outcome failed(Clock::time_point start, Failure failure, std::string error) {
+  Outcome out;
+  out.failure = failure;
+  out.error = std::move(error);
+  out.latency = Clock::now() - start;
+  return out;
+}
+
+// The message of a per-attempt timeout of `timeout`.
+std::string timeout_message(std::chrono::milliseconds timeout) {
+  return fmt::format("no complete response within {} ms", timeout.count());
+}
+
 // httplib reports a failed name lookup as a connection error; a second lookup tells them apart.
 bool resolves(const std::string& host) {
   addrinfo hints{};
@@ -49,12 +63,7 @@ public:
   Outcome send(const Request& request) override {
     Outcome out;
     auto start = Clock::now();
-    auto finish = [&](Failure failure, std::string error) {
-      out.failure = failure;
-      out.error = std::move(error);
-      out.latency = Clock::now() - start;
-      return out;
-    };
+    auto finish = [&](Failure failure, std::string error) { return failed(start, failure, std::move(error)); };
     auto url = parse_url(request.url);
     if (!url) return finish(Failure::other, url.error().message);
     httplib::Client& client = client_for(*url);
@@ -108,7 +117,7 @@ public:
                     error == httplib::Error::ConnectionTimeout
                         ? fmt::format("connect to {}:{} timed out after {} ms", url->host, url->port,
                                       m_options.connect_timeout.count())
-                        : fmt::format("no complete response within {} ms", m_options.timeout.count()));
+                        : timeout_message(m_options.timeout));
     switch (error) {
     case httplib::Error::Connection:
       if (!resolves(url->host)) return finish(Failure::dns, fmt::format("cannot resolve host '{}'", url->host));
@@ -116,7 +125,7 @@ public:
                     fmt::format("cannot connect to {}:{} (refused or unreachable)", url->host, url->port));
     case httplib::Error::Read:
       if (Clock::now() - start >= m_options.timeout)
-        return finish(Failure::timeout, fmt::format("no response within {} ms", m_options.timeout.count()));
+        return finish(Failure::timeout, timeout_message(m_options.timeout));
       return finish(Failure::io, "the connection closed before a complete response");
     case httplib::Error::Write: return finish(Failure::io, "the connection broke while sending the request");
     case httplib::Error::SSLConnection: return finish(Failure::tls, "TLS handshake failed");
@@ -178,10 +187,7 @@ public:
     auto start = Clock::now();
     auto finish = [&](Failure failure, std::string error) {
       close_connection();
-      out.failure = failure;
-      out.error = std::move(error);
-      out.latency = Clock::now() - start;
-      return out;
+      return failed(start, failure, std::move(error));
     };
     auto url = parse_url(request.url);
     if (!url) return finish(Failure::other, url.error().message);
@@ -204,17 +210,15 @@ public:
           continue;
         }
         return finish(errno == EAGAIN || errno == EWOULDBLOCK ? Failure::timeout : Failure::io,
-                      errno == EAGAIN || errno == EWOULDBLOCK
-                          ? fmt::format("no complete response within {} ms", m_options.timeout.count())
-                          : "the connection broke while sending the request");
+                      errno == EAGAIN || errno == EWOULDBLOCK ? timeout_message(m_options.timeout)
+                                                              : "the connection broke while sending the request");
       }
       ResponseParser parser(request.method, m_options.max_response_body);
       char buf[16384];
       ResponseParser::State state = ResponseParser::State::incomplete;
       while (state == ResponseParser::State::incomplete) {
         auto left = deadline - Clock::now();
-        if (left <= Clock::duration::zero())
-          return finish(Failure::timeout, fmt::format("no complete response within {} ms", m_options.timeout.count()));
+        if (left <= Clock::duration::zero()) return finish(Failure::timeout, timeout_message(m_options.timeout));
         set_timeout(SO_RCVTIMEO, left);
         ssize_t n = ::recv(m_fd, buf, sizeof buf, 0);
         if (n > 0) {
@@ -224,7 +228,7 @@ public:
         } else if (errno == EINTR) {
           continue;
         } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-          return finish(Failure::timeout, fmt::format("no complete response within {} ms", m_options.timeout.count()));
+          return finish(Failure::timeout, timeout_message(m_options.timeout));
         } else {
           state = ResponseParser::State::error;
           break;

@@ -1,5 +1,6 @@
 #include "hookctl/util/strings.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace hookctl::util {
@@ -75,6 +76,21 @@ bool is_printable_utf8(std::string_view text) {
     i += len;
   }
   return true;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
 }
 
 bool parse_int64(std::string_view text, long long& out) {

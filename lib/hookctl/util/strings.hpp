@@ -22,6 +22,10 @@ std::vector<std::string_view> split(std::string_view text, char sep);
 // True when `text` is valid UTF-8 without NUL bytes, i.e. safe to show or store as text.
 bool is_printable_utf8(std::string_view text);
 
+// The Levenshtein distance between `a` and `b` (insertions, deletions, substitutions), for
+// did-you-mean suggestions.
+size_t edit_distance(std::string_view a, std::string_view b);
+
 // Parses all of `text` as a base-10 signed 64-bit integer (optional leading '-'); false otherwise.
 bool parse_int64(std::string_view text, long long& out);
 

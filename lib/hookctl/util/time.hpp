@@ -28,4 +28,17 @@ std::string format_rfc3339(int64_t unix, int fraction_digits = 0);
 // Parses `text` as unix seconds (an integer) or an RFC 3339 timestamp.
 Result<int64_t> parse_unix_or_rfc3339(std::string_view text);
 
+// A proleptic Gregorian calendar date.
+struct Civil {
+  int64_t year;
+  unsigned month; // 1-12
+  unsigned day;   // 1-31
+};
+
+// Days since 1970-01-01 of the date `y`-`m`-`d` (Howard Hinnant's days_from_civil).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+
+// The date `days` days after 1970-01-01 (Howard Hinnant's civil_from_days).
+Civil civil_from_days(int64_t days);
+
 } // namespace hookctl::util
