@@ -32,7 +32,11 @@ fi
 
 build=${HOOKCTL_BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHOOKCTL_WERROR=ON >/dev/null
-cmake --build "$build"
+if [ "$mode" = run ]; then
+  cmake --build "$build" --target hookctl # the main job needs only the binary
+else
+  cmake --build "$build"
+fi
 
 if [ "$mode" = run ]; then
   "$build/apps/hookctl/hookctl" --version
