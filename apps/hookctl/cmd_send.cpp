@@ -461,21 +461,23 @@ Result<int> run_load(const SendFlags& f, const Plan& plan, const Globals& g, Con
   if (f.rate > 0) lo.rate = f.rate;
   if (f.retries > 0 || !f.schedule.empty())
     *ctx.err << "hookctl: note: load mode sends each delivery once; --retries and --retry-schedule are ignored\n";
+  // Called from the run's threads at once: `plan` is only read, ctx.now and ctx.random are thread-safe.
+  std::mutex error_mutex;
   std::optional<Error> build_error;
   auto make_request = [&](uint64_t) {
     auto m = make_message(plan, ctx);
-    if (!m) {
-      build_error = m.error();
-      return http::Request{};
-    }
-    auto req = sign_request(plan, *m, ctx);
+    auto req = m ? sign_request(plan, *m, ctx) : Result<http::Request>(m.error());
     if (!req) {
-      build_error = req.error();
+      std::lock_guard lock(error_mutex);
+      if (!build_error) build_error = req.error();
       return http::Request{};
     }
     return std::move(req).value();
   };
   auto make_transport = [&] { return ctx.transport(options); };
+  // http:// runs on event loops (one per core); https:// on a thread per connection.
+  auto make_multiplexer = [&](size_t slots) { return ctx.multiplexer(options, slots); };
+  const bool plain = ctx.multiplexer && util::to_lower(std::string_view(plan.url).substr(0, 7)) == "http://";
   // A progress line only for a person watching: a TTY, not --json, not CI.
   bool progress = ctx.stderr_tty && !g.json && !g.quiet && !(ctx.getenv && ctx.getenv("CI"));
   auto on_progress = [&](const delivery::LoadProgress& p) {
@@ -485,7 +487,10 @@ Result<int> run_load(const SendFlags& f, const Plan& plan, const Globals& g, Con
   };
   InterruptScope interrupts;
   lo.cancel = &g_interrupted;
-  HOOKCTL_TRY_ASSIGN(delivery::LoadReport r, delivery::run_load(lo, make_transport, make_request, on_progress));
+  HOOKCTL_TRY_ASSIGN(
+      delivery::LoadReport r,
+      plain ? delivery::run_load(lo, delivery::MultiplexerFactory(make_multiplexer), make_request, on_progress)
+            : delivery::run_load(lo, delivery::TransportFactory(make_transport), make_request, on_progress));
   if (progress) *ctx.err << "\n";
   if (build_error) return *build_error;
   if (g.json)

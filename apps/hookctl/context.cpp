@@ -23,6 +23,9 @@ Context system_context() {
   };
   ctx.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
   ctx.transport = [](const http::ClientOptions& options) { return http::make_client(options); };
+  ctx.multiplexer = [](const http::ClientOptions& options, size_t slots) {
+    return http::make_multiplexer(options, slots);
+  };
   ctx.stdout_tty = isatty(STDOUT_FILENO) == 1;
   ctx.stderr_tty = isatty(STDERR_FILENO) == 1;
   return ctx;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "hookctl/http/message.hpp"
+#include "hookctl/http/multiplex.hpp"
 
 namespace hookctl::app {
 
@@ -17,9 +18,9 @@ struct Context {
   std::ostream* out = &std::cout; // results
   std::ostream* err = &std::cerr; // diagnostics
   std::istream* in = &std::cin;   // `--data @-`
-  // Current unix time in seconds.
+  // Current unix time in seconds (thread-safe: load runs call it from several threads).
   std::function<int64_t()> now;
-  // `n` bytes from a CSPRNG.
+  // `n` bytes from a CSPRNG (thread-safe, as `now`).
   std::function<std::string(size_t)> random;
   // The environment variable `name`, if set.
   std::function<std::optional<std::string>(const std::string&)> getenv;
@@ -27,6 +28,9 @@ struct Context {
   std::function<void(std::chrono::milliseconds)> sleep;
   // Makes the HTTP client `send` uses; tests pass a fake transport.
   std::function<std::unique_ptr<http::Transport>(const http::ClientOptions&)> transport;
+  // Makes the event-driven client of http:// load runs (`slots` connections); when unset (tests),
+  // load runs use `transport`, one thread per connection.
+  std::function<std::unique_ptr<http::Multiplexer>(const http::ClientOptions&, size_t slots)> multiplexer;
   bool stdout_tty = false;
   bool stderr_tty = false;
 };

@@ -1,6 +1,7 @@
 #pragma once
 // Runs hookctl's command line in process against string streams and a fixed clock.
 
+#include <atomic>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -29,7 +30,7 @@ inline hookctl::app::Context test_context(std::ostream& out, std::ostream& err, 
   ctx.err = &err;
   ctx.in = &in;
   ctx.now = [] { return k_now; };
-  auto counter = std::make_shared<uint64_t>(0);
+  auto counter = std::make_shared<std::atomic<uint64_t>>(0); // load runs call it from several threads
   ctx.random = [counter](size_t n) {
     uint64_t v = (*counter)++;
     std::string s(n, '\0');

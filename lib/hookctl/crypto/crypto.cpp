@@ -1,6 +1,8 @@
 #include "hookctl/crypto/crypto.hpp"
 
+#include <array>
 #include <cerrno>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <sys/random.h>
@@ -106,18 +108,45 @@ bool ct_equal(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::string random_bytes(size_t n) {
-  // The kernel CSPRNG directly: seeding OpenSSL's DRBG costs more than a short command's whole run.
-  std::string out(n, '\0');
+namespace {
+
+// Fills `out` from getrandom(2).
+void fill_random(char* out, size_t n) {
   size_t done = 0;
   while (done < n) {
-    ssize_t got = getrandom(out.data() + done, n - done, 0);
+    ssize_t got = getrandom(out + done, n - done, 0);
     if (got < 0) {
       if (errno == EINTR) continue;
       throw std::runtime_error("getrandom failed");
     }
     done += static_cast<size_t>(got);
   }
+}
+
+} // namespace
+
+std::string random_bytes(size_t n) {
+  // The kernel CSPRNG directly: seeding OpenSSL's DRBG costs more than a short command's whole run.
+  // Small requests (ids, nonces: one per delivery of a load run) come from a per-thread pool filled
+  // 512 bytes at a time, so a run makes one system call per dozens of deliveries, not one each;
+  // bytes handed out are wiped from the pool.
+  constexpr size_t k_pool = 512;
+  constexpr size_t k_small = 64;
+  std::string out(n, '\0');
+  if (n > k_small) {
+    fill_random(out.data(), n);
+    return out;
+  }
+  thread_local std::array<char, k_pool> pool{};
+  thread_local size_t left = 0;
+  if (left < n) {
+    fill_random(pool.data(), k_pool);
+    left = k_pool;
+  }
+  char* from = pool.data() + (k_pool - left);
+  std::memcpy(out.data(), from, n);
+  OPENSSL_cleanse(from, n);
+  left -= n;
   return out;
 }
 

@@ -27,7 +27,7 @@ std::string hash(Digest digest, std::string_view data);
 // Compares `a` and `b` in time that depends only on their lengths (CRYPTO_memcmp underneath).
 bool ct_equal(std::string_view a, std::string_view b);
 
-// Returns `n` bytes from the operating system's CSPRNG (getrandom(2)).
+// Returns `n` bytes from the operating system's CSPRNG (getrandom(2)); thread-safe.
 std::string random_bytes(size_t n);
 
 // Ed25519 sizes in bytes.

@@ -43,6 +43,9 @@ enum class Failure {
 // The short name of `failure` for reports and JSON (`"connect"`, `"timeout"`, ...).
 std::string_view failure_name(Failure failure);
 
+// The error of an exchange that outlived the per-attempt `timeout` ("no complete response within N ms").
+std::string timeout_message(std::chrono::milliseconds timeout);
+
 // The result of one exchange: a response, or a failure with a one-line cause.
 struct Outcome {
   std::optional<Response> response;

@@ -31,6 +31,9 @@ public:
     httplib::Server& server = *m_owned;
     server.set_payload_max_length(options.max_body);
     server.set_tcp_nodelay(true); // status line, headers and body are separate writes
+    // A kept-alive connection serves many requests (cpp-httplib closes after 5 by default), as a
+    // webhook sender or a load run expects of a receiver.
+    server.set_keep_alive_max_count(100000);
     auto timeout = std::chrono::duration_cast<std::chrono::microseconds>(options.read_timeout).count();
     server.set_read_timeout(static_cast<time_t>(timeout / 1000000), static_cast<time_t>(timeout % 1000000));
     // Regular handlers, not the pre-routing hook: httplib reads the body only for those.

@@ -18,6 +18,10 @@ std::string_view failure_name(Failure failure) {
   return "other";
 }
 
+std::string timeout_message(std::chrono::milliseconds timeout) {
+  return fmt::format("no complete response within {} ms", timeout.count());
+}
+
 Result<Url> parse_url(std::string_view text) {
   auto bad = [&](std::string_view why) {
     return make_error(Errc::usage, fmt::format("invalid URL '{}': {}", text, why));

@@ -5,6 +5,9 @@
 
 namespace hookctl::http {
 
+// The User-Agent of hookctl's requests when the request carries none.
+inline constexpr std::string_view k_user_agent = "hookctl/0.1";
+
 // The cpp-httplib version hookctl was compiled against ("0.11.4").
 std::string_view httplib_version();
 
