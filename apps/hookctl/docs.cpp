@@ -77,8 +77,9 @@ const std::vector<CommandDoc>& docs() {
        "provider's scheme. Each attempt is signed anew with the current time. With --retries it retries connection "
        "errors, timeouts, 408, 429 and 5xx with exponential backoff and full jitter (never other 4xx; 410 stops), "
        "honouring Retry-After up to --backoff-max; --retry-schedule plays a provider's published schedule and "
-       "--time-scale compresses it. With --count or --duration it becomes a load run over --concurrency connections, "
-       "optionally paced open loop at --rate per second, and ends with a summary: statuses, errors by kind, "
+       "--time-scale compresses it. With --count or --duration it becomes a load run over --concurrency connections "
+       "(for http://, driven by one event loop per CPU core), optionally paced open loop at --rate per second, and "
+       "ends with a summary: statuses, errors by kind, "
        "throughput and latency percentiles.",
        {{"A signed Stripe event at a local app", "hookctl send http://127.0.0.1:3000/webhooks/stripe --event "
                                                  "stripe.invoice.paid --secret \"$STRIPE_WEBHOOK_SECRET\""},
