@@ -1,6 +1,10 @@
 #include "hookctl/http/wire.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cstdint>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -10,6 +14,24 @@ namespace hookctl::http {
 namespace {
 
 constexpr size_t k_max_head = 64 * 1024;
+
+// Whether `text` is an RFC 9110 token (method and header-name characters).
+bool is_token(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0) continue;
+    if (std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+// The decode error of a response body in the words the client reports.
+std::string response_body_error(const BodyDecoder& body) {
+  const std::string& e = body.error();
+  if (e.starts_with("the body")) return "the response " + e.substr(4);
+  return e;
+}
 
 bool has_token(std::string_view list, std::string_view token) {
   for (auto part : util::split(list, ','))
@@ -53,6 +75,300 @@ std::string serialize_request(const Request& request, const Url& url, std::strin
   return out;
 }
 
+// ---- BodyDecoder ----------------------------------------------------------------------------
+
+void BodyDecoder::start(Mode mode, size_t length, size_t max_body) {
+  m_max = max_body;
+  m_error.clear();
+  m_over_limit = false;
+  m_state = State::incomplete;
+  m_remaining = length;
+  switch (mode) {
+  case Mode::none: m_phase = Phase::done; break;
+  case Mode::length: m_phase = length == 0 ? Phase::done : Phase::length; break;
+  case Mode::chunked: m_phase = Phase::chunk_size; break;
+  case Mode::until_close: m_phase = Phase::until_close; break;
+  }
+  if (mode == Mode::length && length > max_body)
+    fail(fmt::format("the body ({} bytes) is over the {} byte limit", length, max_body), true);
+  else if (m_phase == Phase::done)
+    m_state = State::complete;
+}
+
+BodyDecoder::State BodyDecoder::fail(std::string why, bool limit) {
+  m_error = std::move(why);
+  m_over_limit = limit;
+  m_state = State::error;
+  return m_state;
+}
+
+BodyDecoder::State BodyDecoder::finish() {
+  if (m_state != State::incomplete) return m_state;
+  if (m_phase == Phase::until_close) {
+    m_phase = Phase::done;
+    m_state = State::complete;
+    return m_state;
+  }
+  return fail("the connection closed before the end of the body");
+}
+
+BodyDecoder::State BodyDecoder::consume(std::string& buf, std::string& body) {
+  while (m_state == State::incomplete) {
+    switch (m_phase) {
+    case Phase::length: {
+      size_t take = std::min(m_remaining, buf.size());
+      body.append(buf, 0, take);
+      buf.erase(0, take);
+      m_remaining -= take;
+      if (m_remaining != 0) return m_state;
+      m_phase = Phase::done;
+      break;
+    }
+    case Phase::until_close:
+      if (body.size() + buf.size() > m_max) return fail(fmt::format("the body is over the {} byte limit", m_max), true);
+      body += buf;
+      buf.clear();
+      return m_state;
+    case Phase::chunk_size: {
+      size_t eol = buf.find("\r\n");
+      if (eol == std::string::npos) {
+        if (buf.size() > 1024) return fail("malformed chunk size");
+        return m_state;
+      }
+      std::string_view line(buf.data(), eol);
+      line = util::trim(line.substr(0, line.find(';'))); // chunk extensions
+      unsigned long long n = 0;
+      auto [p, e] = std::from_chars(line.data(), line.data() + line.size(), n, 16);
+      if (line.empty() || e != std::errc() || p != line.data() + line.size()) return fail("malformed chunk size");
+      if (n > m_max || body.size() + n > m_max)
+        return fail(fmt::format("the body is over the {} byte limit", m_max), true);
+      buf.erase(0, eol + 2);
+      m_remaining = static_cast<size_t>(n);
+      m_phase = n == 0 ? Phase::trailers : Phase::chunk_data;
+      break;
+    }
+    case Phase::chunk_data: {
+      size_t take = std::min(m_remaining, buf.size());
+      body.append(buf, 0, take);
+      buf.erase(0, take);
+      m_remaining -= take;
+      if (m_remaining != 0) return m_state;
+      m_phase = Phase::chunk_crlf;
+      break;
+    }
+    case Phase::chunk_crlf:
+      if (buf.size() < 2) return m_state;
+      if (buf.compare(0, 2, "\r\n") != 0) return fail("malformed chunk: no CRLF after the data");
+      buf.erase(0, 2);
+      m_phase = Phase::chunk_size;
+      break;
+    case Phase::trailers: {
+      size_t eol = buf.find("\r\n");
+      if (eol == std::string::npos) {
+        if (buf.size() > k_max_head) return fail("the trailers are larger than 64 KiB");
+        return m_state;
+      }
+      buf.erase(0, eol + 2);
+      if (eol == 0) m_phase = Phase::done; // the empty line ends the trailers
+      break;
+    }
+    case Phase::done: break;
+    }
+    if (m_phase == Phase::done) m_state = State::complete;
+  }
+  return m_state;
+}
+
+namespace {
+
+// Splits header lines (without the final empty line) into `headers`; false on a malformed line.
+bool parse_header_lines(std::string_view rest, util::Headers& headers, size_t max_lines, bool strict_names) {
+  size_t lines = 0;
+  while (!rest.empty()) {
+    size_t eol = rest.find("\r\n");
+    std::string_view line = rest.substr(0, eol);
+    rest = eol == std::string_view::npos ? std::string_view{} : rest.substr(eol + 2);
+    if (++lines > max_lines) return false;
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    std::string_view name = line.substr(0, colon);
+    if (strict_names && !is_token(name)) return false; // also refuses obsolete line folding
+    headers.add(std::string(name), std::string(util::trim(line.substr(colon + 1))));
+  }
+  return true;
+}
+
+// How a message with these headers frames its body: the mode and, for Mode::length, the length;
+// an error text for conflicting or malformed framing.
+struct Framing {
+  BodyDecoder::Mode mode = BodyDecoder::Mode::none;
+  size_t length = 0;
+  std::string error;
+  bool unsupported = false; // a transfer coding other than chunked
+};
+
+Framing framing_of(const util::Headers& headers, bool until_close_default) {
+  Framing f;
+  size_t te_count = headers.count("Transfer-Encoding");
+  size_t cl_count = headers.count("Content-Length");
+  if (te_count > 0) {
+    if (cl_count > 0) {
+      f.error = "both Transfer-Encoding and Content-Length";
+      return f;
+    }
+    // The last coding must be chunked, and chunked is the only one supported.
+    for (const auto& [name, value] : headers.fields()) {
+      if (!util::iequals(name, "Transfer-Encoding")) continue;
+      for (auto part : util::split(value, ',')) {
+        if (!util::iequals(util::trim(part), "chunked")) {
+          f.error = fmt::format("unsupported Transfer-Encoding '{}'", util::trim(part));
+          f.unsupported = true;
+          return f;
+        }
+      }
+    }
+    f.mode = BodyDecoder::Mode::chunked;
+    return f;
+  }
+  if (cl_count > 0) {
+    std::optional<unsigned long long> length;
+    for (const auto& [name, value] : headers.fields()) {
+      if (!util::iequals(name, "Content-Length")) continue;
+      for (auto part : util::split(value, ',')) {
+        part = util::trim(part);
+        unsigned long long n = 0;
+        auto [p, e] = std::from_chars(part.data(), part.data() + part.size(), n);
+        if (part.empty() || e != std::errc() || p != part.data() + part.size()) {
+          f.error = "malformed Content-Length";
+          return f;
+        }
+        if (length && *length != n) {
+          f.error = "conflicting Content-Length values";
+          return f;
+        }
+        length = n;
+      }
+    }
+    f.mode = BodyDecoder::Mode::length;
+    f.length = static_cast<size_t>(std::min<unsigned long long>(*length, SIZE_MAX));
+    return f;
+  }
+  f.mode = until_close_default ? BodyDecoder::Mode::until_close : BodyDecoder::Mode::none;
+  return f;
+}
+
+} // namespace
+
+// ---- RequestParser ---------------------------------------------------------------------------
+
+RequestParser::RequestParser(Limits limits) : m_limits(limits) {}
+
+RequestParser::State RequestParser::fail(int status, std::string why) {
+  m_error_status = status;
+  m_error = std::move(why);
+  m_keep_alive = false;
+  m_state = State::error;
+  return m_state;
+}
+
+RequestParser::State RequestParser::reset(std::string leftover) {
+  m_buf.clear();
+  m_request = ParsedRequest{};
+  m_state = State::incomplete;
+  m_head_done = false;
+  m_expect_continue = false;
+  m_keep_alive = true;
+  m_started = false;
+  m_error_status = 0;
+  m_error.clear();
+  return feed(leftover);
+}
+
+RequestParser::State RequestParser::feed(std::string_view data) {
+  if (m_state != State::incomplete) return m_state;
+  if (!data.empty()) m_started = true;
+  m_buf.append(data);
+  return run();
+}
+
+RequestParser::State RequestParser::run() {
+  if (!m_head_done) {
+    State s = parse_head();
+    if (s != State::incomplete || !m_head_done) return s;
+  }
+  switch (m_body.consume(m_buf, m_request.body)) {
+  case BodyDecoder::State::incomplete: return m_state;
+  case BodyDecoder::State::complete: m_state = State::complete; return m_state;
+  case BodyDecoder::State::error: return fail(m_body.over_limit() ? 413 : 400, m_body.error());
+  }
+  return m_state;
+}
+
+RequestParser::State RequestParser::finish() {
+  if (m_state != State::incomplete) return m_state;
+  return fail(400, m_started ? "the connection closed in the middle of a request" : "the connection closed");
+}
+
+RequestParser::State RequestParser::parse_head() {
+  // Empty lines before a request line are ignored (RFC 9112, 2.2).
+  size_t skip = 0;
+  while (skip + 1 < m_buf.size() && m_buf.compare(skip, 2, "\r\n") == 0) skip += 2;
+  if (skip > 0) m_buf.erase(0, skip);
+  size_t end = m_buf.find("\r\n\r\n");
+  if (end == std::string::npos) {
+    if (m_buf.size() > m_limits.max_head)
+      return fail(431, fmt::format("the request head is larger than {} bytes", m_limits.max_head));
+    return State::incomplete;
+  }
+  if (end > m_limits.max_head)
+    return fail(431, fmt::format("the request head is larger than {} bytes", m_limits.max_head));
+  std::string_view head(m_buf.data(), end);
+  size_t line_end = head.find("\r\n");
+  std::string_view line = head.substr(0, line_end);
+  // METHOD SP request-target SP HTTP-version
+  size_t sp1 = line.find(' ');
+  size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+  if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos)
+    return fail(400, "malformed request line");
+  std::string_view method = line.substr(0, sp1);
+  std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  std::string_view version = line.substr(sp2 + 1);
+  if (!is_token(method)) return fail(400, "malformed request method");
+  if (target.empty()) return fail(400, "empty request target");
+  for (char c : target) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return fail(400, "control character in the request target");
+  }
+  if (version != "HTTP/1.1" && version != "HTTP/1.0") {
+    if (version.starts_with("HTTP/") && version.size() == 8) return fail(505, "unsupported HTTP version");
+    return fail(400, "malformed HTTP version");
+  }
+  m_request.method = std::string(method);
+  m_request.target = std::string(target);
+  m_request.version = std::string(version);
+  std::string_view rest = line_end == std::string_view::npos ? std::string_view{} : head.substr(line_end + 2);
+  if (!parse_header_lines(rest, m_request.headers, m_limits.max_headers, true)) {
+    if (m_request.headers.size() >= m_limits.max_headers) return fail(431, "too many header lines");
+    return fail(400, "malformed header line");
+  }
+  m_buf.erase(0, end + 4);
+  m_head_done = true;
+  const auto& h = m_request.headers;
+  if (version == "HTTP/1.1" && h.count("Host") != 1)
+    return fail(400, "an HTTP/1.1 request needs exactly one Host header");
+  auto connection = h.get("Connection");
+  m_keep_alive = version == "HTTP/1.0" ? (connection && has_token(*connection, "keep-alive"))
+                                       : !(connection && has_token(*connection, "close"));
+  Framing f = framing_of(h, false);
+  if (!f.error.empty()) return fail(f.unsupported ? 501 : 400, f.error);
+  auto expect = h.get("Expect");
+  m_expect_continue = version == "HTTP/1.1" && expect && util::iequals(util::trim(*expect), "100-continue");
+  m_body.start(f.mode, f.length, m_limits.max_body);
+  if (m_body.over_limit()) return fail(413, m_body.error());
+  return State::incomplete;
+}
+
+// ---- ResponseParser --------------------------------------------------------------------------
+
 ResponseParser::ResponseParser(std::string_view method, size_t max_body) : m_method(method), m_max_body(max_body) {}
 
 ResponseParser::State ResponseParser::fail(std::string why) {
@@ -66,21 +382,24 @@ ResponseParser::State ResponseParser::feed(std::string_view data) {
   if (m_state != State::incomplete) return m_state;
   if (!data.empty()) m_started = true;
   m_buf.append(data);
-  while (m_state == State::incomplete) {
+  while (!m_head_done) {
     size_t before = m_buf.size();
-    Phase phase = m_phase;
-    State s = m_phase == Phase::head ? parse_head() : parse_body();
+    State s = parse_head();
     if (s != State::incomplete) return s;
-    if (m_buf.size() == before && m_phase == phase) break; // needs more bytes
+    if (!m_head_done && m_buf.size() == before) return m_state; // needs more bytes
+  }
+  switch (m_body.consume(m_buf, m_response.body)) {
+  case BodyDecoder::State::incomplete: return m_state;
+  case BodyDecoder::State::complete: m_state = State::complete; return m_state;
+  case BodyDecoder::State::error: return fail(response_body_error(m_body));
   }
   return m_state;
 }
 
 ResponseParser::State ResponseParser::finish() {
   if (m_state != State::incomplete) return m_state;
-  if (m_phase == Phase::body_close) {
+  if (m_head_done && m_body.finish() == BodyDecoder::State::complete) {
     m_keep_alive = false;
-    m_phase = Phase::done;
     m_state = State::complete;
     return m_state;
   }
@@ -108,110 +427,23 @@ ResponseParser::State ResponseParser::parse_head() {
   Response res;
   res.status = status;
   std::string_view rest = line_end == std::string_view::npos ? std::string_view{} : head.substr(line_end + 2);
-  while (!rest.empty()) {
-    size_t eol = rest.find("\r\n");
-    std::string_view line = rest.substr(0, eol);
-    rest = eol == std::string_view::npos ? std::string_view{} : rest.substr(eol + 2);
-    size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0) return fail("malformed header line");
-    res.headers.add(std::string(line.substr(0, colon)), std::string(util::trim(line.substr(colon + 1))));
-  }
+  if (!parse_header_lines(rest, res.headers, SIZE_MAX, false)) return fail("malformed header line");
   m_buf.erase(0, end + 4);
-  if (status < 200) { // 100 Continue and other interim responses: the real one follows
-    return State::incomplete;
-  }
+  if (status < 200) return State::incomplete; // 100 Continue and other interim responses: the real one follows
   auto connection = res.headers.get("Connection");
   m_keep_alive =
       http10 ? (connection && has_token(*connection, "keep-alive")) : !(connection && has_token(*connection, "close"));
-  m_response = std::move(res);
   bool no_body = m_method == "HEAD" || status == 204 || status == 304;
-  auto te = m_response.headers.get("Transfer-Encoding");
-  auto cl = m_response.headers.get("Content-Length");
-  if (no_body) {
-    m_phase = Phase::done;
-  } else if (te && has_token(*te, "chunked")) {
-    m_phase = Phase::body_chunk_size;
-  } else if (cl) {
-    unsigned long long n = 0;
-    auto [p, e] = std::from_chars(cl->data(), cl->data() + cl->size(), n);
-    if (e != std::errc() || p != cl->data() + cl->size()) return fail("malformed Content-Length");
-    if (n > m_max_body)
-      return fail(fmt::format("the response body ({} bytes) is over the {} byte limit", n, m_max_body));
-    m_remaining = static_cast<size_t>(n);
-    m_phase = Phase::body_length;
-  } else {
-    m_keep_alive = false;
-    m_phase = Phase::body_close;
-  }
-  if (m_phase == Phase::done) m_state = State::complete;
-  return m_state;
-}
-
-ResponseParser::State ResponseParser::parse_body() {
-  auto& body = m_response.body;
-  switch (m_phase) {
-  case Phase::body_length: {
-    size_t take = std::min(m_remaining, m_buf.size());
-    body.append(m_buf, 0, take);
-    m_buf.erase(0, take);
-    m_remaining -= take;
-    if (m_remaining == 0) m_phase = Phase::done;
-    break;
-  }
-  case Phase::body_close:
-    if (body.size() + m_buf.size() > m_max_body)
-      return fail(fmt::format("the response body is over the {} byte limit", m_max_body));
-    body += m_buf;
-    m_buf.clear();
-    return State::incomplete;
-  case Phase::body_chunk_size: {
-    size_t eol = m_buf.find("\r\n");
-    if (eol == std::string::npos) {
-      if (m_buf.size() > 1024) return fail("malformed chunk size");
-      return State::incomplete;
-    }
-    std::string_view line(m_buf.data(), eol);
-    line = line.substr(0, line.find(';')); // chunk extensions
-    line = util::trim(line);
-    unsigned long long n = 0;
-    auto [p, e] = std::from_chars(line.data(), line.data() + line.size(), n, 16);
-    if (line.empty() || e != std::errc() || p != line.data() + line.size()) return fail("malformed chunk size");
-    if (n > m_max_body || body.size() + n > m_max_body)
-      return fail(fmt::format("the response body is over the {} byte limit", m_max_body));
-    m_buf.erase(0, eol + 2);
-    m_remaining = static_cast<size_t>(n);
-    m_phase = n == 0 ? Phase::trailers : Phase::body_chunk_data;
-    break;
-  }
-  case Phase::body_chunk_data: {
-    size_t take = std::min(m_remaining, m_buf.size());
-    body.append(m_buf, 0, take);
-    m_buf.erase(0, take);
-    m_remaining -= take;
-    if (m_remaining == 0) m_phase = Phase::body_chunk_crlf;
-    break;
-  }
-  case Phase::body_chunk_crlf:
-    if (m_buf.size() < 2) return State::incomplete;
-    if (m_buf.compare(0, 2, "\r\n") != 0) return fail("malformed chunk: no CRLF after the data");
-    m_buf.erase(0, 2);
-    m_phase = Phase::body_chunk_size;
-    break;
-  case Phase::trailers: {
-    size_t eol = m_buf.find("\r\n");
-    if (eol == std::string::npos) {
-      if (m_buf.size() > k_max_head) return fail("the response trailers are larger than 64 KiB");
-      return State::incomplete;
-    }
-    m_buf.erase(0, eol + 2);
-    if (eol == 0) m_phase = Phase::done; // the empty line ends the trailers
-    break;
-  }
-  case Phase::head:
-  case Phase::done: break;
-  }
-  if (m_phase == Phase::done) m_state = State::complete;
-  return m_state;
+  Framing f = no_body ? Framing{} : framing_of(res.headers, true);
+  if (!f.error.empty() && !f.unsupported) return fail(f.error);
+  if (f.unsupported) f.mode = BodyDecoder::Mode::until_close; // read it raw until the end
+  if (f.mode == BodyDecoder::Mode::until_close) m_keep_alive = false;
+  m_response = std::move(res);
+  m_head_done = true;
+  m_body.start(f.mode, f.length, m_max_body);
+  if (m_body.over_limit())
+    return fail(fmt::format("the response body ({} bytes) is over the {} byte limit", f.length, m_max_body));
+  return State::incomplete;
 }
 
 } // namespace hookctl::http

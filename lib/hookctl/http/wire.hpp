@@ -1,6 +1,6 @@
 #pragma once
-// HTTP/1.1 on the wire: serialising a request and parsing a response incrementally, with no
-// sockets inside (the raw client feeds it bytes; the fuzz target feeds it anything).
+// HTTP/1.1 on the wire: serialising a request, parsing requests and responses incrementally, with
+// no sockets inside (the client and server feed them bytes; the fuzz targets feed them anything).
 
 #include <cstddef>
 #include <string>
@@ -14,6 +14,101 @@ namespace hookctl::http {
 // headers as given, Content-Length (unless the request carries it or Transfer-Encoding) and the
 // body; a User-Agent is added when the request has none.
 std::string serialize_request(const Request& request, const Url& url, std::string_view user_agent);
+
+// The body of one HTTP/1.1 message, decoded from bytes fed in any pieces: a Content-Length
+// body, a chunked one (extensions and trailers skipped), or one that runs until the connection
+// closes; at most `max_body` decoded bytes. Shared by the request and response parsers.
+class BodyDecoder {
+public:
+  enum class Mode { none, length, chunked, until_close };
+  enum class State { incomplete, complete, error };
+
+  // Starts a body of `mode` (`length` bytes for Mode::length).
+  void start(Mode mode, size_t length, size_t max_body);
+  // Moves what belongs to the body from the front of `buf` into `body` (decoded); bytes after the
+  // end of the body stay in `buf`.
+  State consume(std::string& buf, std::string& body);
+  // The connection ended: completes an until-close body, fails any other unfinished one.
+  State finish();
+  // Why decoding failed; and whether it was the size limit (a request gets 413 for that).
+  const std::string& error() const { return m_error; }
+  bool over_limit() const { return m_over_limit; }
+
+private:
+  enum class Phase { length, chunk_size, chunk_data, chunk_crlf, trailers, until_close, done };
+  State fail(std::string why, bool limit = false);
+  Phase m_phase = Phase::done;
+  size_t m_remaining = 0;
+  size_t m_max = 0;
+  std::string m_error;
+  bool m_over_limit = false;
+  State m_state = State::complete;
+};
+
+// One request as a server parsed it.
+struct ParsedRequest {
+  std::string method;
+  std::string target;    // as sent: origin-form path and query, or absolute-form
+  std::string version;   // "HTTP/1.1" or "HTTP/1.0"
+  util::Headers headers; // order, case and duplicates as received
+  std::string body;      // decoded (chunked framing removed)
+};
+
+// Parses requests from bytes fed in any pieces, one at a time: after `complete`, reset() with the
+// bytes that came after it (pipelining) starts the next.
+class RequestParser {
+public:
+  enum class State { incomplete, complete, error };
+
+  struct Limits {
+    size_t max_head = 64 * 1024; // request line and headers
+    size_t max_headers = 256;    // header lines
+    size_t max_body = 10 * 1024 * 1024;
+  };
+
+  explicit RequestParser(Limits limits);
+
+  // Consumes `data`; returns the state afterwards.
+  State feed(std::string_view data);
+  // The connection ended before a complete request.
+  State finish();
+  // Starts the next request with `leftover` bytes already received; returns the state.
+  State reset(std::string leftover);
+
+  State state() const { return m_state; }
+  // The head (request line and headers) is in: request() has them, the body may still be coming.
+  bool head_done() const { return m_head_done; }
+  // The client sent "Expect: 100-continue" and waits for the interim response before the body.
+  bool expects_continue() const { return m_expect_continue; }
+  // Whether the connection may carry another request after this one.
+  bool keep_alive() const { return m_keep_alive; }
+  // Whether any byte of this request has arrived.
+  bool started() const { return m_started; }
+  const ParsedRequest& request() const { return m_request; }
+  ParsedRequest& request() { return m_request; }
+  // Bytes received after the complete request (the start of the next one).
+  std::string take_leftover() { return std::move(m_buf); }
+  // On error: the status to answer (400, 413, 431, 501 or 505) and a one-line reason.
+  int error_status() const { return m_error_status; }
+  const std::string& error() const { return m_error; }
+
+private:
+  State fail(int status, std::string why);
+  State parse_head();
+  State run();
+
+  Limits m_limits;
+  std::string m_buf;
+  ParsedRequest m_request;
+  BodyDecoder m_body;
+  State m_state = State::incomplete;
+  bool m_head_done = false;
+  bool m_expect_continue = false;
+  bool m_keep_alive = true;
+  bool m_started = false;
+  int m_error_status = 0;
+  std::string m_error;
+};
 
 // Parses one response from bytes fed in any pieces.
 class ResponseParser {
@@ -45,16 +140,14 @@ public:
   bool started() const { return m_started; }
 
 private:
-  enum class Phase { head, body_length, body_chunk_size, body_chunk_data, body_chunk_crlf, trailers, body_close, done };
   State fail(std::string why);
   State parse_head();
-  State parse_body();
 
   std::string m_method;
   size_t m_max_body;
   std::string m_buf;
-  Phase m_phase = Phase::head;
-  size_t m_remaining = 0;
+  bool m_head_done = false;
+  BodyDecoder m_body;
   Response m_response;
   std::string m_error;
   State m_state = State::incomplete;
