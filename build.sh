@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian 12 packages), builds hookctl, and runs it or its tests.
-#   ./build.sh        build, then run `hookctl --version` and `hookctl providers`
+#   ./build.sh        build, then start `hookctl listen` on 127.0.0.1:8080 (Ctrl-C stops it), capturing
+#                     to ./hookctl-captures.jsonl
 #   ./build.sh test   build, then run every test with CTest (unit, CLI, e2e, interop)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,7 +13,7 @@ case "$mode" in run | test) ;; *) echo "usage: ./build.sh [run|test]" >&2; exit 
 libs=(cmake ninja-build g++ pkg-config ccache groff-base libssl-dev libcli11-dev libcpp-httplib-dev nlohmann-json3-dev
   libfmt-dev doctest-dev zlib1g-dev libbrotli-dev)
 if [ "$mode" = test ]; then
-  libs+=(clang libclang-rt-14-dev clang-format clang-tidy zsh fish)
+  libs+=(clang libclang-rt-14-dev clang-format clang-tidy zsh fish curl)
 fi
 missing=()
 for p in "${libs[@]}"; do
@@ -40,7 +41,9 @@ fi
 
 if [ "$mode" = run ]; then
   "$build/apps/hookctl/hookctl" --version
-  "$build/apps/hookctl/hookctl" providers
+  # The main job: a local receiver, until Ctrl-C. Send it a delivery from a second terminal:
+  #   build/apps/hookctl/hookctl send http://127.0.0.1:8080/ --event github.push --secret dev-secret
+  exec "$build/apps/hookctl/hookctl" listen --secret "${HOOKCTL_SECRET:-dev-secret}"
 else
   ctest --test-dir "$build" --output-on-failure
 fi

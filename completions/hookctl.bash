@@ -3,7 +3,7 @@ _hookctl() {
   local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" cmd="" i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "${COMP_WORDS[i]}" in
-      providers|sign|verify|keygen|catalog|send|completion|man) cmd="${COMP_WORDS[i]}"; break ;;
+      providers|sign|verify|keygen|catalog|send|listen|completion|man) cmd="${COMP_WORDS[i]}"; break ;;
     esac
   done
   case "$cmd $prev" in
@@ -76,16 +76,54 @@ _hookctl() {
     "send --hmac-template") COMPREPLY=(); return ;;
     "send --hmac-id-header") COMPREPLY=(); return ;;
     "send --hmac-timestamp-header") COMPREPLY=(); return ;;
+    "listen --host") COMPREPLY=(); return ;;
+    "listen --port") COMPREPLY=(); return ;;
+    "listen --path") COMPREPLY=(); return ;;
+    "listen --max-body") COMPREPLY=(); return ;;
+    "listen --read-timeout") COMPREPLY=(); return ;;
+    "listen --tls-cert") COMPREPLY=(); return ;;
+    "listen --tls-key") COMPREPLY=(); return ;;
+    "listen --provider"|"listen -p") COMPREPLY=($(compgen -W 'github stripe standard svix slack shopify twilio discord gitlab twitch square paddle hmac' -- "$cur")); return ;;
+    "listen --secret") COMPREPLY=(); return ;;
+    "listen --secret-file") COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "listen --private-key") COMPREPLY=(); [[ $cur == @* ]] && COMPREPLY=($(compgen -f -P @ -- "${cur#@}")); return ;;
+    "listen --public-key") COMPREPLY=(); [[ $cur == @* ]] && COMPREPLY=($(compgen -f -P @ -- "${cur#@}")); return ;;
+    "listen --tolerance") COMPREPLY=(); return ;;
+    "listen --on-invalid") COMPREPLY=($(compgen -W 'reject accept' -- "$cur")); return ;;
+    "listen --capture") COMPREPLY=(); return ;;
+    "listen --durability") COMPREPLY=($(compgen -W 'always batch none' -- "$cur")); return ;;
+    "listen --verify-token") COMPREPLY=(); return ;;
+    "listen --status") COMPREPLY=(); return ;;
+    "listen --delay") COMPREPLY=(); return ;;
+    "listen --respond") COMPREPLY=(); return ;;
+    "listen --fail-rate") COMPREPLY=(); return ;;
+    "listen --fail-status") COMPREPLY=(); return ;;
+    "listen --fail-first") COMPREPLY=(); return ;;
+    "listen --sequence") COMPREPLY=(); return ;;
+    "listen --sequence-scope") COMPREPLY=($(compgen -W 'id global' -- "$cur")); return ;;
+    "listen --reset-rate") COMPREPLY=(); return ;;
+    "listen --seed") COMPREPLY=(); return ;;
+    "listen --forward-to") COMPREPLY=(); return ;;
+    "listen --expect") COMPREPLY=(); return ;;
+    "listen --timeout") COMPREPLY=(); return ;;
+    "listen --hmac-header") COMPREPLY=(); return ;;
+    "listen --hmac-algorithm") COMPREPLY=($(compgen -W 'sha1 sha256 sha512' -- "$cur")); return ;;
+    "listen --hmac-encoding") COMPREPLY=($(compgen -W 'hex base64' -- "$cur")); return ;;
+    "listen --hmac-prefix") COMPREPLY=(); return ;;
+    "listen --hmac-template") COMPREPLY=(); return ;;
+    "listen --hmac-id-header") COMPREPLY=(); return ;;
+    "listen --hmac-timestamp-header") COMPREPLY=(); return ;;
     "man --out") COMPREPLY=($(compgen -d -- "$cur")); return ;;
   esac
   case "$cmd" in
-    "") COMPREPLY=($(compgen -W 'providers sign verify keygen catalog send completion man --help -h --version --no-color --quiet -q --verbose -v' -- "$cur")) ;;
+    "") COMPREPLY=($(compgen -W 'providers sign verify keygen catalog send listen completion man --help -h --version --no-color --quiet -q --verbose -v' -- "$cur")) ;;
     providers) COMPREPLY=($(compgen -W '--help -h --json' -- "$cur")) ;;
     sign) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --data -d --id --timestamp --url --method -X --header -H --format --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     verify) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --public-key --header -H --data -d --url --method -X --now --tolerance --allow-sha1 --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     keygen) COMPREPLY=($(compgen -W '--help -h --provider -p --kind --json' -- "$cur")) ;;
     catalog) COMPREPLY=($(compgen -W '--help -h --provider -p --headers --set --json' -- "$cur")) ;;
     send) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --no-sign --event -e --data -d --set --header -H --method -X --id --retries --backoff --backoff-max --retry-schedule --time-scale --connect-timeout --timeout --insecure -k --cacert --count -n --duration --concurrency -c --rate --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
+    listen) COMPREPLY=($(compgen -W '--help -h --host --port --path --max-body --read-timeout --tls-cert --tls-key --tls --provider -p --secret --secret-file --private-key --public-key --tolerance --on-invalid --capture --no-capture --durability --repair --no-handshake --verify-token --status --delay --respond --fail-rate --fail-status --fail-first --sequence --sequence-scope --reset-rate --seed --forward-to --expect --timeout --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     completion) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '--help -h' -- "$cur")); else COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")); fi ;;
     man) COMPREPLY=($(compgen -W '--help -h --out' -- "$cur")) ;;
   esac

@@ -377,32 +377,6 @@ Result<int> run_one(const SendFlags& f, const Plan& plan, const Globals& g, Cont
 }
 
 // Set by SIGINT/SIGTERM during a load run: no new delivery starts, the summary still prints.
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_interrupt(int) { g_interrupted.store(true); }
-
-// Routes SIGINT and SIGTERM to `g_interrupted` while it lives, then restores what was there.
-class InterruptScope {
-public:
-  InterruptScope() {
-    g_interrupted.store(false);
-    struct sigaction sa {};
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &m_old_int);
-    sigaction(SIGTERM, &sa, &m_old_term);
-  }
-  ~InterruptScope() {
-    sigaction(SIGINT, &m_old_int, nullptr);
-    sigaction(SIGTERM, &m_old_term, nullptr);
-  }
-  InterruptScope(const InterruptScope&) = delete;
-  InterruptScope& operator=(const InterruptScope&) = delete;
-
-private:
-  struct sigaction m_old_int {};
-  struct sigaction m_old_term {};
-};
-
 nlohmann::ordered_json load_json(const Plan& plan, const delivery::LoadReport& r, const SendFlags& f) {
   nlohmann::ordered_json statuses = nlohmann::ordered_json::object();
   for (const auto& [status, n] : r.statuses) statuses[std::to_string(status)] = n;
@@ -486,7 +460,7 @@ Result<int> run_load(const SendFlags& f, const Plan& plan, const Globals& g, Con
     *ctx.err << fmt::format("\r{} sent, {} ok, {} errors, {:.1f} s ", p.sent, p.ok, p.errors, s) << std::flush;
   };
   InterruptScope interrupts;
-  lo.cancel = &g_interrupted;
+  lo.cancel = &interrupts.flag();
   HOOKCTL_TRY_ASSIGN(
       delivery::LoadReport r,
       plain ? delivery::run_load(lo, delivery::MultiplexerFactory(make_multiplexer), make_request, on_progress)
@@ -497,7 +471,7 @@ Result<int> run_load(const SendFlags& f, const Plan& plan, const Globals& g, Con
     *ctx.out << json_line(load_json(plan, r, f)) << "\n";
   else
     print_load(*ctx.out, r, f);
-  if (r.cancelled && g_interrupted.load()) {
+  if (r.cancelled && interrupts.flag().load()) {
     *ctx.err << fmt::format("hookctl: interrupted after {} deliveries\n", r.sent);
     return 130;
   }

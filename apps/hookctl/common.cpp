@@ -194,4 +194,32 @@ std::string json_line(const nlohmann::ordered_json& value) {
   return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+namespace {
+std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signal{0};
+extern "C" void on_interrupt(int sig) {
+  g_signal.store(sig);
+  g_interrupted.store(true);
+}
+} // namespace
+
+InterruptScope::InterruptScope() {
+  g_interrupted.store(false);
+  g_signal.store(0);
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &m_old_int);
+  sigaction(SIGTERM, &sa, &m_old_term);
+}
+
+InterruptScope::~InterruptScope() {
+  sigaction(SIGINT, &m_old_int, nullptr);
+  sigaction(SIGTERM, &m_old_term, nullptr);
+}
+
+const std::atomic<bool>& InterruptScope::flag() const { return g_interrupted; }
+
+int InterruptScope::signal() const { return g_signal.load(); }
+
 } // namespace hookctl::app

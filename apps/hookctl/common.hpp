@@ -1,6 +1,8 @@
 #pragma once
 // Option groups and input helpers shared by several subcommands.
 
+#include <atomic>
+#include <csignal>
 #include <functional>
 #include <optional>
 #include <string>
@@ -75,6 +77,24 @@ Result<std::string> read_data(const std::string& data, Context& ctx);
 // Parses `-H 'Name: value'` arguments into headers; a trailing CR is dropped; Errc::usage on a
 // missing colon, an empty or spaced name, or a line break in a value (the argument is not echoed).
 Result<util::Headers> parse_header_args(const std::vector<std::string>& args);
+
+// Routes SIGINT and SIGTERM to a flag while it lives (one at a time), then restores the previous
+// handlers: long-running commands poll flag() and end with a summary.
+class InterruptScope {
+public:
+  InterruptScope();
+  ~InterruptScope();
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+  // Set once a signal arrived.
+  const std::atomic<bool>& flag() const;
+  // The signal that arrived (SIGINT or SIGTERM), 0 before one did.
+  int signal() const;
+
+private:
+  struct sigaction m_old_int {};
+  struct sigaction m_old_term {};
+};
 
 // `value` serialised as one line of JSON; invalid UTF-8 is replaced, never thrown on.
 std::string json_line(const nlohmann::ordered_json& value);

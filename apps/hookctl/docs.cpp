@@ -96,6 +96,37 @@ const std::vector<CommandDoc>& docs() {
        "the retries, or the target unreachable, timed out or failing TLS (the cause is named); 2 usage or input "
        "error (invalid URL, unknown provider or event, unreadable file, bad --set path); 130 a load run interrupted by "
        "SIGINT or SIGTERM (its summary is still printed)."},
+      {"listen",
+       "Receives webhooks on a local port (127.0.0.1:8080 by default; any method and path, or only under --path), "
+       "logs one line per request (time, method, path, provider, event type, verdict, size, status answered, "
+       "latency; -v adds headers and the body; --json prints each capture record instead), and verifies each "
+       "signature with --provider and its keys, or with the provider detected from the headers. An invalid "
+       "signature is answered 401 (--on-invalid accept to let it through) and a repeated delivery id is flagged as "
+       "a duplicate. Every request is appended to the capture file (hookctl-captures.jsonl, JSON Lines, format in "
+       "CLI.md) before it is answered: with --durability always (the default) the record is fsynced first, so a "
+       "request that got an answer is in the file even if the process is killed right after; batch fsyncs at least "
+       "every 100 ms, none leaves it to the operating system. A failed capture write is answered 503 with "
+       "Retry-After, never 2xx. On start a torn last line (from a crash) is truncated and reported; a corrupt line "
+       "in the middle is refused unless --repair moves it to FILE.rejected. Provider handshakes are answered "
+       "(Slack url_verification, Twitch webhook_callback_verification, Zoom endpoint.url_validation with --secret, "
+       "Meta hub.challenge with --verify-token, Microsoft Graph validationToken, Dropbox challenge) unless "
+       "--no-handshake. --status, --delay, --respond, --fail-first, --sequence, --fail-rate and --reset-rate script "
+       "the answers (random ones reproducible with --seed); --forward-to passes deliveries to your app and relays "
+       "its answer (502 when it cannot be reached). --expect N exits 0 after N valid deliveries, --timeout stops "
+       "waiting. --tls-cert/--tls-key or --tls serve HTTPS. SIGINT or SIGTERM stops accepting, finishes the "
+       "requests in flight, fsyncs the capture and prints a summary.",
+       {{"Receive and verify GitHub deliveries", "hookctl listen --provider github --secret \"$SECRET\""},
+        {"Send one to it from a second terminal",
+         "hookctl send http://127.0.0.1:8080/ --event github.push --secret \"$SECRET\""},
+        {"Test a sender's retries: fail twice, then accept", "hookctl listen --port 9000 --sequence 500,500,200"},
+        {"Sit in front of your app", "hookctl listen -p stripe --secret \"$STRIPE_WEBHOOK_SECRET\" --forward-to "
+                                     "http://127.0.0.1:3000/webhooks"},
+        {"In CI: wait for three valid deliveries", "hookctl listen --port 0 -p standard --secret \"$SECRET\" "
+                                                   "--expect 3 --timeout 60s"}},
+       "0 stopped by SIGTERM, --expect met, or --timeout without --expect; 1 --timeout passed before --expect was "
+       "met; 2 usage or input error (bad flag value, unreadable --respond file, corrupt capture file without "
+       "--repair); 3 environment error (the port cannot be bound, the capture file cannot be opened or synced, "
+       "unusable TLS files); 130 stopped by SIGINT."},
       {"completion",
        "Prints a completion script for bash, zsh or fish, covering commands, options, and option values that come "
        "from tables such as provider names.",

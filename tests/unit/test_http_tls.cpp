@@ -59,7 +59,7 @@ TEST_CASE("http TLS: a self-signed server fails verification unless --insecure o
   so.tls_cert_file = (dir / "cert.pem").string();
   so.tls_key_file = (dir / "key.pem").string();
   auto server = Server::start(so, [](const ServerRequest& r) { return Response{200, {}, "tls:" + r.body}; });
-  REQUIRE(server.ok());
+  REQUIRE_MESSAGE(server.ok(), (server.ok() ? "" : server.error().message));
   Request req;
   req.url = "https://127.0.0.1:" + std::to_string((*server)->port()) + "/h";
   req.body = "x";

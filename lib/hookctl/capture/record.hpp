@@ -17,7 +17,7 @@ inline constexpr int k_version = 1;
 
 // The signature check of a request; absent when no provider was configured or detected.
 struct Verification {
-  std::string provider;    // "github"
+  std::string provider; // "github"
   bool valid = false;
   std::string reason;      // one human line ("signature matches", "no signature matched")
   std::string reason_code; // sign::reason_code ("match", "no_match", ...); extra field "code"
@@ -41,16 +41,16 @@ struct Record {
   std::string received_at; // RFC 3339 UTC with microseconds: 2026-11-28T11:20:37.123456Z
   std::string remote;      // "127.0.0.1:53422"
   std::string method;
-  std::string path;        // without the query
-  std::string query;       // without the '?'; empty when none
-  util::Headers headers;   // order, case and duplicates as received
-  std::string body;        // raw bytes
+  std::string path;      // without the query
+  std::string query;     // without the '?'; empty when none
+  util::Headers headers; // order, case and duplicates as received
+  std::string body;      // raw bytes
   std::optional<Verification> verification;
   std::optional<RecordedResponse> response;
   // Extra fields (readers of other versions ignore them); empty/false ones are not written.
-  std::string event_type; // "push", "invoice.paid", "url_verification"
-  std::string handshake;  // the handshake answered ("slack.url_verification"), when one was
-  bool duplicate = false; // a delivery id seen before in this session
+  std::string event_type;  // "push", "invoice.paid", "url_verification"
+  std::string handshake;   // the handshake answered ("slack.url_verification"), when one was
+  bool duplicate = false;  // a delivery id seen before in this session
   std::string delivery_id; // the provider's delivery id (webhook-id, X-GitHub-Delivery, ...)
 };
 

@@ -36,11 +36,11 @@ public:
 
 // What opening found, for the banner and the log.
 struct OpenReport {
-  uint64_t records = 0;     // valid records already in the file
-  uint64_t last_seq = 0;    // the highest seq among them (appends continue after it)
-  bool created = false;     // the file did not exist
-  uint64_t torn_bytes = 0;  // bytes of a torn last line that were truncated (0: none)
-  uint64_t repaired = 0;    // corrupt lines moved to FILE.rejected by --repair
+  uint64_t records = 0;    // valid records already in the file
+  uint64_t last_seq = 0;   // the highest seq among them (appends continue after it)
+  bool created = false;    // the file did not exist
+  uint64_t torn_bytes = 0; // bytes of a torn last line that were truncated (0: none)
+  uint64_t repaired = 0;   // corrupt lines moved to FILE.rejected by --repair
 };
 
 struct StoreOptions {

@@ -19,26 +19,7 @@
 #include <fmt/format.h>
 
 #include "hookctl/http/wire.hpp"
-#if __has_include("hookctl/crypto/tls.hpp") // TEMPORARY while tls.cpp is being written
 #include "hookctl/crypto/tls.hpp"
-#define HOOKCTL_HAS_TLS 1
-#else
-namespace hookctl::crypto {
-class TlsConnection {
-public:
-  long read(char*, size_t) { return -1; }
-  long write(const char*, size_t) { return -1; }
-  void shutdown() {}
-};
-class TlsServer {
-public:
-  static Result<std::unique_ptr<TlsServer>> from_files(const std::string&, const std::string&) {
-    return make_error(Errc::environment, "no TLS yet");
-  }
-  Result<std::unique_ptr<TlsConnection>> accept(int) const { return make_error(Errc::input, "no TLS yet"); }
-};
-} // namespace hookctl::crypto
-#endif
 #include "hookctl/util/strings.hpp"
 
 namespace hookctl::http {

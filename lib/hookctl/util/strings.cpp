@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include <fmt/format.h>
+
 namespace hookctl::util {
 
 std::string_view trim(std::string_view text) {
@@ -97,6 +99,28 @@ bool parse_int64(std::string_view text, long long& out) {
   if (text.empty()) return false;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+Result<uint64_t> parse_size(std::string_view text) {
+  auto bad = [&] {
+    return make_error(Errc::usage, fmt::format("invalid size '{}': use a number with an optional unit (64k, 10MiB)", text));
+  };
+  std::string_view t = trim(text);
+  size_t digits = 0;
+  while (digits < t.size() && t[digits] >= '0' && t[digits] <= '9') ++digits;
+  if (digits == 0) return bad();
+  uint64_t n = 0;
+  auto [p, e] = std::from_chars(t.data(), t.data() + digits, n);
+  if (e != std::errc() || p != t.data() + digits) return bad();
+  const std::string unit = to_lower(trim(t.substr(digits)));
+  int shift = 0;
+  if (unit.empty() || unit == "b") shift = 0;
+  else if (unit == "k" || unit == "kb" || unit == "kib") shift = 10;
+  else if (unit == "m" || unit == "mb" || unit == "mib") shift = 20;
+  else if (unit == "g" || unit == "gb" || unit == "gib") shift = 30;
+  else return bad();
+  if (shift > 0 && n > (UINT64_MAX >> shift)) return bad();
+  return n << shift;
 }
 
 } // namespace hookctl::util

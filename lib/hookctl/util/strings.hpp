@@ -1,9 +1,12 @@
 #pragma once
 // Small string helpers that know nothing of webhooks.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "hookctl/util/result.hpp"
 
 namespace hookctl::util {
 
@@ -28,5 +31,9 @@ size_t edit_distance(std::string_view a, std::string_view b);
 
 // Parses all of `text` as a base-10 signed 64-bit integer (optional leading '-'); false otherwise.
 bool parse_int64(std::string_view text, long long& out);
+
+// Parses a byte size: a whole number with an optional unit, `512`, `64k`/`64KiB`, `10m`/`10MiB`,
+// `1g`/`1GiB` (powers of 1024; `KB`/`MB`/`GB` read the same); Errc::usage naming the text otherwise.
+Result<uint64_t> parse_size(std::string_view text);
 
 } // namespace hookctl::util

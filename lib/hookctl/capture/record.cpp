@@ -1,0 +1,340 @@
+#include "hookctl/capture/record.hpp"
+
+#include <array>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <utility>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "hookctl/util/encoding.hpp"
+#include "hookctl/util/time.hpp"
+
+namespace hookctl::capture {
+namespace {
+
+using Json = nlohmann::json;
+// Written with insertion order kept, so the keys come out in CLI.md order.
+using OrderedJson = nlohmann::ordered_json;
+
+// Well-formed UTF-8 exactly as Unicode 15 table 3-7 defines it (no overlongs, no surrogates, nothing
+// past U+10FFFF), which is also what nlohmann's strict dump accepts. NUL and control characters are
+// fine: JSON escapes them. util::is_printable_utf8 refuses NUL, so it cannot be used for bodies.
+bool is_utf8(std::string_view s) {
+  size_t i = 0;
+  const size_t n = s.size();
+  auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  auto cont = [&](size_t k, unsigned char lo = 0x80, unsigned char hi = 0xbf) {
+    return k < n && at(k) >= lo && at(k) <= hi;
+  };
+  while (i < n) {
+    const unsigned char c = at(i);
+    if (c < 0x80) {
+      ++i;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      if (!cont(i + 1)) return false;
+      i += 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      const unsigned char lo = c == 0xe0 ? 0xa0 : 0x80;
+      const unsigned char hi = c == 0xed ? 0x9f : 0xbf;
+      if (!cont(i + 1, lo, hi) || !cont(i + 2)) return false;
+      i += 3;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      const unsigned char lo = c == 0xf0 ? 0x90 : 0x80;
+      const unsigned char hi = c == 0xf4 ? 0x8f : 0xbf;
+      if (!cont(i + 1, lo, hi) || !cont(i + 2) || !cont(i + 3)) return false;
+      i += 4;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// An Errc::input error with the one-line `message`.
+Error bad(std::string message) { return make_error(Errc::input, std::move(message)); }
+
+// Typed access to the members of one JSON object; `m_prefix` names nested objects in messages.
+class Fields {
+public:
+  Fields(const Json& object, std::string prefix) : m_object(object), m_prefix(std::move(prefix)) {}
+
+  // The member `key`, or nullptr when it is absent.
+  const Json* find(const char* key) const {
+    auto it = m_object.find(key);
+    return it == m_object.end() ? nullptr : &*it;
+  }
+
+  // The member `key`, which must be present.
+  Result<const Json*> need(const char* key) const {
+    const Json* j = find(key);
+    if (j == nullptr) return bad(fmt::format("missing field \"{}{}\"", m_prefix, key));
+    return j;
+  }
+
+  // The error for a member `key` that is not `what`.
+  Error mistyped(const char* key, const char* what) const {
+    return bad(fmt::format("field \"{}{}\" must be {}", m_prefix, key, what));
+  }
+
+  // The string member `key`, which must be present.
+  Result<std::string> string(const char* key) const {
+    HOOKCTL_TRY_ASSIGN(const Json* j, need(key));
+    return as_string(key, *j);
+  }
+
+  // An optional string member: "" when absent.
+  Result<std::string> optional_string(const char* key) const {
+    const Json* j = find(key);
+    if (j == nullptr) return std::string();
+    return as_string(key, *j);
+  }
+
+  // The boolean member `key`, which must be present.
+  Result<bool> boolean(const char* key) const {
+    HOOKCTL_TRY_ASSIGN(const Json* j, need(key));
+    if (!j->is_boolean()) return mistyped(key, "true or false");
+    return j->get<bool>();
+  }
+
+private:
+  // `j`, the member `key`, as a string.
+  Result<std::string> as_string(const char* key, const Json& j) const {
+    if (!j.is_string()) return mistyped(key, "a string");
+    return j.get<std::string>();
+  }
+
+  const Json& m_object;
+  std::string m_prefix;
+};
+
+// The "verification" member: null or {provider, valid, reason, code}.
+Result<std::optional<Verification>> parse_verification(const Json& j) {
+  if (j.is_null()) return std::optional<Verification>();
+  if (!j.is_object()) return bad("field \"verification\" must be null or an object");
+  Fields f(j, "verification.");
+  Verification v;
+  HOOKCTL_TRY_ASSIGN(v.provider, f.string("provider"));
+  HOOKCTL_TRY_ASSIGN(v.valid, f.boolean("valid"));
+  HOOKCTL_TRY_ASSIGN(v.reason, f.string("reason"));
+  HOOKCTL_TRY_ASSIGN(v.reason_code, f.optional_string("code"));
+  return std::optional<Verification>(std::move(v));
+}
+
+// The "response" member: null or {status, latency_ms}.
+Result<std::optional<RecordedResponse>> parse_response(const Json& j) {
+  if (j.is_null()) return std::optional<RecordedResponse>();
+  if (!j.is_object()) return bad("field \"response\" must be null or an object");
+  Fields f(j, "response.");
+  RecordedResponse r;
+  HOOKCTL_TRY_ASSIGN(const Json* status, f.need("status"));
+  if (!status->is_number_integer()) return f.mistyped("status", "an integer");
+  if (status->is_number_unsigned() ? status->get<uint64_t>() > uint64_t{std::numeric_limits<int>::max()}
+                                   : status->get<int64_t>() < std::numeric_limits<int>::min())
+    return bad("field \"response.status\" is out of range");
+  r.status = status->get<int>();
+  HOOKCTL_TRY_ASSIGN(const Json* latency, f.need("latency_ms"));
+  // nlohmann refuses 1e400 while parsing; this also keeps out anything it would write as null.
+  if (!latency->is_number() || !std::isfinite(latency->get<double>()))
+    return f.mistyped("latency_ms", "a finite number");
+  r.latency_ms = latency->get<double>();
+  return std::optional<RecordedResponse>(r);
+}
+
+// The "headers" member, [[name, value], ...], each string base64 when `base64`.
+Result<util::Headers> parse_headers(const Json& j, bool base64) {
+  const char* shape = "field \"headers\" must be an array of [name, value] string pairs";
+  if (!j.is_array()) return bad(shape);
+  util::Headers headers;
+  for (const Json& field : j) {
+    if (!field.is_array() || field.size() != 2 || !field[0].is_string() || !field[1].is_string()) return bad(shape);
+    std::string name = field[0].get<std::string>();
+    std::string value = field[1].get<std::string>();
+    if (base64) {
+      auto n = util::base64_decode(name);
+      auto v = util::base64_decode(value);
+      if (!n || !v) return bad("field \"headers\" holds invalid base64 (\"headers_encoding\":\"base64\")");
+      name = std::move(*n);
+      value = std::move(*v);
+    }
+    headers.add(std::move(name), std::move(value));
+  }
+  return headers;
+}
+
+// Reads an "*_encoding" member: false for "utf8" (or absent when `required` is false), true for
+// "base64".
+Result<bool> parse_encoding(const Fields& f, const char* key, bool required) {
+  const Json* j = f.find(key);
+  if (j == nullptr) {
+    if (required) return bad(fmt::format("missing field \"{}\"", key));
+    return false;
+  }
+  if (j->is_string() && j->get_ref<const std::string&>() == "utf8") return false;
+  if (j->is_string() && j->get_ref<const std::string&>() == "base64") return true;
+  return f.mistyped(key, "\"utf8\" or \"base64\"");
+}
+
+// A record from the parsed line `root`.
+Result<Record> parse_object(const Json& root) {
+  if (!root.is_object()) return bad("not a JSON object");
+  Fields f(root, "");
+  // The version decides how the rest reads, so it is checked before anything else.
+  HOOKCTL_TRY_ASSIGN(const Json* v, f.need("v"));
+  if (!v->is_number_integer()) return f.mistyped("v", "an integer");
+  if (v->is_number_unsigned() ? v->get<uint64_t>() != uint64_t{k_version} : v->get<int64_t>() != k_version) {
+    std::string n = v->is_number_unsigned() ? std::to_string(v->get<uint64_t>()) : std::to_string(v->get<int64_t>());
+    return bad(fmt::format("unsupported capture version {} (this hookctl reads version {})", n, k_version));
+  }
+  Record r;
+  HOOKCTL_TRY_ASSIGN(const Json* seq, f.need("seq"));
+  if (!seq->is_number_unsigned()) return f.mistyped("seq", "a non-negative integer");
+  r.seq = seq->get<uint64_t>();
+  HOOKCTL_TRY_ASSIGN(r.id, f.string("id"));
+  HOOKCTL_TRY_ASSIGN(r.received_at, f.string("received_at"));
+  HOOKCTL_TRY_ASSIGN(r.remote, f.string("remote"));
+  HOOKCTL_TRY_ASSIGN(r.method, f.string("method"));
+  HOOKCTL_TRY_ASSIGN(r.path, f.string("path"));
+  HOOKCTL_TRY_ASSIGN(r.query, f.string("query"));
+  HOOKCTL_TRY_ASSIGN(const Json* headers, f.need("headers"));
+  HOOKCTL_TRY_ASSIGN(bool headers_base64, parse_encoding(f, "headers_encoding", false));
+  HOOKCTL_TRY_ASSIGN(r.headers, parse_headers(*headers, headers_base64));
+  HOOKCTL_TRY_ASSIGN(std::string body, f.string("body"));
+  HOOKCTL_TRY_ASSIGN(bool body_base64, parse_encoding(f, "body_encoding", true));
+  if (body_base64) {
+    auto decoded = util::base64_decode(body);
+    if (!decoded) return bad("field \"body\" is not valid base64 (\"body_encoding\":\"base64\")");
+    r.body = std::move(*decoded);
+  } else {
+    r.body = std::move(body);
+  }
+  HOOKCTL_TRY_ASSIGN(const Json* verification, f.need("verification"));
+  HOOKCTL_TRY_ASSIGN(r.verification, parse_verification(*verification));
+  HOOKCTL_TRY_ASSIGN(const Json* response, f.need("response"));
+  HOOKCTL_TRY_ASSIGN(r.response, parse_response(*response));
+  HOOKCTL_TRY_ASSIGN(r.event_type, f.optional_string("event_type"));
+  HOOKCTL_TRY_ASSIGN(r.handshake, f.optional_string("handshake"));
+  if (f.find("duplicate") != nullptr) {
+    HOOKCTL_TRY_ASSIGN(r.duplicate, f.boolean("duplicate"));
+  }
+  HOOKCTL_TRY_ASSIGN(r.delivery_id, f.optional_string("delivery_id"));
+  return r;
+}
+
+// Crockford's base32 digits (no I, L, O, U), as ULIDs use them.
+constexpr std::string_view k_crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+} // namespace
+
+bool operator==(const Record& a, const Record& b) {
+  return a.seq == b.seq && a.id == b.id && a.received_at == b.received_at && a.remote == b.remote &&
+         a.method == b.method && a.path == b.path && a.query == b.query && a.headers.fields() == b.headers.fields() &&
+         a.body == b.body && a.verification == b.verification && a.response == b.response &&
+         a.event_type == b.event_type && a.handshake == b.handshake && a.duplicate == b.duplicate &&
+         a.delivery_id == b.delivery_id;
+}
+
+std::string to_line(const Record& record) {
+  OrderedJson j;
+  j["v"] = k_version;
+  j["seq"] = record.seq;
+  j["id"] = record.id;
+  j["received_at"] = record.received_at;
+  j["remote"] = record.remote;
+  j["method"] = record.method;
+  j["path"] = record.path;
+  j["query"] = record.query;
+  bool headers_base64 = false;
+  for (const auto& [name, value] : record.headers.fields())
+    if (!is_utf8(name) || !is_utf8(value)) headers_base64 = true;
+  OrderedJson headers = OrderedJson::array();
+  for (const auto& [name, value] : record.headers.fields()) {
+    if (headers_base64)
+      headers.push_back(OrderedJson::array({util::base64_encode(name), util::base64_encode(value)}));
+    else
+      headers.push_back(OrderedJson::array({name, value}));
+  }
+  j["headers"] = std::move(headers);
+  if (headers_base64) j["headers_encoding"] = "base64";
+  if (is_utf8(record.body)) {
+    j["body"] = record.body;
+    j["body_encoding"] = "utf8";
+  } else {
+    j["body"] = util::base64_encode(record.body);
+    j["body_encoding"] = "base64";
+  }
+  if (const auto& v = record.verification) {
+    j["verification"] = {
+        {"provider", v->provider}, {"valid", v->valid}, {"reason", v->reason}, {"code", v->reason_code}};
+  } else {
+    j["verification"] = nullptr;
+  }
+  if (const auto& r = record.response) {
+    // nlohmann writes NaN and infinities as null, which parse_line refuses.
+    j["response"] = {{"status", r->status}, {"latency_ms", std::isfinite(r->latency_ms) ? r->latency_ms : 0.0}};
+  } else {
+    j["response"] = nullptr;
+  }
+  if (!record.event_type.empty()) j["event_type"] = record.event_type;
+  if (!record.handshake.empty()) j["handshake"] = record.handshake;
+  if (record.duplicate) j["duplicate"] = true;
+  if (!record.delivery_id.empty()) j["delivery_id"] = record.delivery_id;
+  // Body and headers are valid UTF-8 by now; `replace` only touches the other text fields, which the
+  // strict default would turn into an exception.
+  std::string line = j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+  line.push_back('\n');
+  return line;
+}
+
+Result<Record> parse_line(std::string_view line) {
+  try {
+    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+    Json root;
+    try {
+      root = Json::parse(line.begin(), line.end());
+    } catch (const Json::parse_error& e) {
+      // e.what() quotes the input, which may hold header values: only the position is reported.
+      return bad(fmt::format("not valid JSON (at byte {})", e.byte));
+    } catch (const Json::out_of_range&) {
+      return bad("not valid JSON (a number is out of range)");
+    }
+    return parse_object(root);
+  } catch (const std::exception&) {
+    return bad("malformed capture line");
+  } catch (...) {
+    return bad("malformed capture line");
+  }
+}
+
+std::string make_record_id(int64_t unix_ms, std::string_view random10) {
+  std::string id(26, '0');
+  uint64_t t = unix_ms < 0 ? 0 : static_cast<uint64_t>(unix_ms) & ((uint64_t{1} << 48) - 1);
+  for (size_t i = 10; i-- > 0; t >>= 5) id[i] = k_crockford[t & 31];
+  std::array<unsigned char, 10> r{};
+  for (size_t i = 0; i < r.size() && i < random10.size(); ++i) r[i] = static_cast<unsigned char>(random10[i]);
+  // The 80 random bits, most significant first, five at a time.
+  for (size_t k = 0; k < 16; ++k) {
+    unsigned v = 0;
+    for (size_t b = k * 5; b < k * 5 + 5; ++b) v = (v << 1) | ((r[b / 8] >> (7 - b % 8)) & 1u);
+    id[10 + k] = k_crockford[v];
+  }
+  return id;
+}
+
+std::string format_received_at(int64_t unix_us) {
+  constexpr int64_t k_us_per_day = int64_t{86'400} * 1'000'000;
+  int64_t days = unix_us / k_us_per_day;
+  int64_t rest = unix_us % k_us_per_day;
+  if (rest < 0) {
+    rest += k_us_per_day;
+    --days;
+  }
+  const util::Civil date = util::civil_from_days(days);
+  const int64_t secs = rest / 1'000'000;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", date.year, date.month, date.day, secs / 3600,
+                     secs / 60 % 60, secs % 60, rest % 1'000'000);
+}
+
+} // namespace hookctl::capture

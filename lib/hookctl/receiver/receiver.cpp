@@ -1,0 +1,496 @@
+#include "hookctl/receiver/receiver.hpp"
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <unordered_set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "hookctl/crypto/crypto.hpp"
+#include "hookctl/util/encoding.hpp"
+#include "hookctl/util/strings.hpp"
+
+namespace hookctl::receiver {
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// Delivery ids remembered for duplicate detection; the oldest are forgotten beyond this.
+constexpr size_t k_max_remembered = 100000;
+
+// Where a provider puts its event type and delivery id: a header, or a dotted JSON path.
+struct Facts {
+  std::string_view provider;
+  std::string_view event_header;
+  std::string_view event_path;
+  std::string_view id_header;
+  std::string_view id_path;
+};
+
+constexpr Facts k_facts[] = {
+    {"github", "X-GitHub-Event", "", "X-GitHub-Delivery", ""},
+    {"stripe", "", "type", "", "id"},
+    {"standard", "", "type", "webhook-id", ""},
+    {"svix", "", "type", "svix-id", ""},
+    {"slack", "", "event.type", "", "event_id"},
+    {"shopify", "X-Shopify-Topic", "", "X-Shopify-Webhook-Id", ""},
+    {"twilio", "", "", "I-Twilio-Idempotency-Token", ""},
+    {"discord", "", "event.type", "", ""},
+    {"gitlab", "X-Gitlab-Event", "", "X-Gitlab-Event-UUID", ""},
+    {"twitch", "Twitch-Eventsub-Subscription-Type", "", "Twitch-Eventsub-Message-Id", ""},
+    {"square", "", "type", "", "event_id"},
+    {"paddle", "", "event_type", "", "event_id"},
+};
+
+const Facts* facts_of(std::string_view provider) {
+  for (const auto& f : k_facts) {
+    if (f.provider == provider) return &f;
+  }
+  return nullptr;
+}
+
+// The string (or number) at dotted `path` in `doc`, or "".
+std::string json_at(const json& doc, std::string_view path) {
+  const json* cur = &doc;
+  for (auto part : util::split(path, '.')) {
+    if (!cur->is_object()) return "";
+    auto it = cur->find(std::string(part));
+    if (it == cur->end()) return "";
+    cur = &*it;
+  }
+  if (cur->is_string()) return cur->get<std::string>();
+  if (cur->is_number_integer()) return std::to_string(cur->get<int64_t>());
+  return "";
+}
+
+// The body as JSON when it is a JSON object, else null.
+json parse_object(std::string_view body) {
+  if (body.empty() || (body.front() != '{' && body.find('{') == std::string_view::npos)) return nullptr;
+  json doc = json::parse(body.begin(), body.end(), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return nullptr;
+  return doc;
+}
+
+// The value of query parameter `name` in `query` (form-decoded), if present.
+std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+  for (auto pair : util::split(query, '&')) {
+    auto eq = pair.find('=');
+    if (pair.substr(0, eq) != name) continue;
+    if (eq == std::string_view::npos) return std::string();
+    auto value = util::form_decode(pair.substr(eq + 1));
+    return value ? *value : std::string(pair.substr(eq + 1));
+  }
+  return std::nullopt;
+}
+
+// The event type and delivery id of a request for `provider` ("" when not known).
+std::pair<std::string, std::string> event_and_id(std::string_view provider, const util::Headers& headers,
+                                                 const json& doc, std::string_view body) {
+  std::string event, id;
+  if (const Facts* f = facts_of(provider)) {
+    if (!f->event_header.empty()) event = std::string(headers.get(f->event_header).value_or(""));
+    if (!f->event_path.empty() && !doc.is_null()) event = json_at(doc, f->event_path);
+    if (!f->id_header.empty()) id = std::string(headers.get(f->id_header).value_or(""));
+    if (!f->id_path.empty() && !doc.is_null()) id = json_at(doc, f->id_path);
+  }
+  if (provider == "slack" && event.empty() && !doc.is_null()) event = json_at(doc, "type");
+  if (provider == "discord" && !doc.is_null() && json_at(doc, "type") == "0") event = "PING";
+  if (provider == "twilio") {
+    if (body.find("CallSid=") != std::string_view::npos)
+      event = "call";
+    else if (body.find("MessageSid=") != std::string_view::npos)
+      event = "message";
+  }
+  if (event.empty() && !doc.is_null()) {
+    for (auto path : {"type", "event_type", "event"}) {
+      event = json_at(doc, path);
+      if (!event.empty()) break;
+    }
+  }
+  return {event, id};
+}
+
+// Hop-by-hop headers, which a proxy does not pass on, and the framing ones it recomputes.
+bool hop_by_hop(std::string_view name) {
+  for (auto h : {"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE",
+                 "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Host"}) {
+    if (util::iequals(name, h)) return true;
+  }
+  return false;
+}
+
+http::Response text(int status, std::string body) {
+  http::Response r;
+  r.status = status;
+  if (!body.empty()) r.headers.add("Content-Type", "text/plain; charset=utf-8");
+  r.body = std::move(body);
+  return r;
+}
+
+class ReceiverImpl final : public Receiver {
+public:
+  ReceiverImpl(Config config, Deps deps)
+      : m_config(std::move(config)), m_deps(std::move(deps)), m_rng(m_config.script.seed) {}
+
+  Result<void> init() {
+    if (!m_config.provider.empty()) HOOKCTL_TRY(scheme_for(m_config.provider));
+    if (!m_config.forward_to.empty()) {
+      HOOKCTL_TRY_ASSIGN(m_forward, http::parse_url(m_config.forward_to));
+      if (!m_deps.transport) return make_error(Errc::internal, "forwarding needs a transport");
+    }
+    const auto& s = m_config.script;
+    for (double rate : {s.fail_rate, s.reset_rate}) {
+      if (!(rate >= 0 && rate <= 1)) return make_error(Errc::usage, "--fail-rate and --reset-rate take 0 to 1");
+    }
+    return {};
+  }
+
+  Decision handle(const http::ServerRequest& request) override {
+    Decision d;
+    try {
+      decide(request, d);
+    } catch (const std::exception& e) {
+      d.response = text(500, "hookctl: internal error\n");
+      d.note = fmt::format("internal error: {}", e.what());
+    }
+    return d;
+  }
+
+private:
+  Result<const sign::Scheme*> scheme_for(const std::string& provider) {
+    std::lock_guard lock(m_mutex);
+    auto it = m_schemes.find(provider);
+    if (it != m_schemes.end()) return it->second.get();
+    HOOKCTL_TRY_ASSIGN(auto scheme, sign::make_scheme(provider, m_config.scheme_options));
+    return m_schemes.emplace(provider, std::move(scheme)).first->second.get();
+  }
+
+  void decide(const http::ServerRequest& request, Decision& d) {
+    const auto started = Clock::now();
+    const int64_t now_us = m_deps.now_us();
+    capture::Record& r = d.record;
+    r.id = capture::make_record_id(now_us / 1000, m_deps.random(10));
+    r.received_at = capture::format_received_at(now_us);
+    r.remote = request.remote;
+    r.method = request.method;
+    auto q = request.target.find('?');
+    r.path = request.target.substr(0, q);
+    r.query = q == std::string::npos ? "" : request.target.substr(q + 1);
+    r.headers = request.headers;
+    r.body = request.body;
+    auto finish = [&] {
+      r.response = capture::RecordedResponse{d.response.status,
+                                             std::chrono::duration<double, std::milli>(Clock::now() - started).count()};
+      if (d.response.status == 0) r.response.reset();
+    };
+
+    if (!m_config.path_prefix.empty() && !r.path.starts_with(m_config.path_prefix)) {
+      d.verdict = Verdict::outside;
+      d.note = fmt::format("not under {}", m_config.path_prefix);
+      d.response =
+          text(404, fmt::format("hookctl: nothing at {} (listening under {})\n", r.path, m_config.path_prefix));
+      return finish();
+    }
+
+    const json doc = parse_object(request.body);
+    const std::string provider = m_config.provider.empty() ? detect_provider(request.headers) : m_config.provider;
+    auto [event, id] = event_and_id(provider, request.headers, doc, request.body);
+    r.event_type = event;
+    r.delivery_id = id;
+    if (!id.empty()) r.duplicate = remember(provider + "\n" + id);
+    verify(request, provider, d);
+
+    if (m_config.handshakes && handshake(request, r.query, doc, d)) {
+      d.verdict = Verdict::handshake;
+      return finish();
+    }
+    if (d.verdict == Verdict::invalid && m_config.reject_invalid) {
+      d.response = text(401, fmt::format("hookctl: signature invalid: {}\n", r.verification->reason));
+      return finish();
+    }
+    if (!scripted(id, d)) return finish();
+    if (!m_config.forward_to.empty()) forward(request, d);
+    finish();
+  }
+
+  // True when `key` was seen before; remembers it.
+  bool remember(const std::string& key) {
+    std::lock_guard lock(m_mutex);
+    if (m_seen.count(key) != 0) return true;
+    m_seen.insert(key);
+    m_seen_order.push_back(key);
+    if (m_seen_order.size() > k_max_remembered) {
+      m_seen.erase(m_seen_order.front());
+      m_seen_order.pop_front();
+    }
+    return false;
+  }
+
+  void verify(const http::ServerRequest& request, const std::string& provider, Decision& d) {
+    capture::Record& r = d.record;
+    if (provider.empty()) {
+      d.verdict = Verdict::unsigned_;
+      d.note = "no signature headers";
+      return;
+    }
+    capture::Verification v;
+    v.provider = provider;
+    const bool keyless =
+        m_config.keys.secrets.empty() && m_config.keys.public_keys.empty() && m_config.keys.private_keys.empty();
+    if (keyless) {
+      v.valid = false;
+      v.reason = "not verified: no secret given";
+      v.reason_code = "no_key";
+      d.verdict = Verdict::unverified;
+      d.note = v.reason;
+      r.verification = v;
+      return;
+    }
+    auto scheme = scheme_for(provider);
+    if (!scheme) {
+      v.reason = scheme.error().message;
+      v.reason_code = "error";
+      d.verdict = Verdict::invalid;
+      d.note = v.reason;
+      r.verification = v;
+      return;
+    }
+    sign::VerifyRequest vr;
+    vr.body = request.body;
+    vr.headers = request.headers;
+    const auto host = request.headers.get("Host");
+    vr.url = fmt::format("{}://{}{}", request.tls ? "https" : "http", host.value_or("localhost"), request.target);
+    vr.method = request.method;
+    vr.now = m_deps.now_us() / 1000000;
+    vr.tolerance = m_config.tolerance;
+    vr.keys = m_config.keys;
+    auto verdict = (*scheme)->verify(vr);
+    if (!verdict) {
+      v.valid = false;
+      v.reason = verdict.error().message;
+      v.reason_code = "error";
+    } else {
+      v.valid = verdict->valid;
+      v.reason = verdict->detail;
+      v.reason_code = std::string(sign::reason_code(verdict->reason));
+    }
+    d.verdict = v.valid ? Verdict::valid : Verdict::invalid;
+    d.note = v.reason;
+    r.verification = v;
+  }
+
+  // Answers a provider's endpoint check; true when `request` was one.
+  bool handshake(const http::ServerRequest& request, const std::string& query, const json& doc, Decision& d) {
+    capture::Record& r = d.record;
+    auto answer = [&](std::string name, http::Response response, std::string note) {
+      r.handshake = std::move(name);
+      d.response = std::move(response);
+      d.note = std::move(note);
+      return true;
+    };
+    if (!doc.is_null()) {
+      if (json_at(doc, "type") == "url_verification" && doc.contains("challenge")) {
+        return answer("slack.url_verification", text(200, json_at(doc, "challenge")), "Slack challenge answered");
+      }
+      auto type = request.headers.get("Twitch-Eventsub-Message-Type");
+      if (type && *type == "webhook_callback_verification") {
+        return answer("twitch.webhook_callback_verification", text(200, json_at(doc, "challenge")),
+                      "Twitch challenge answered");
+      }
+      if (json_at(doc, "event") == "endpoint.url_validation") {
+        const std::string plain = json_at(doc, "payload.plainToken");
+        if (m_config.keys.secrets.empty())
+          return answer("zoom.endpoint.url_validation",
+                        text(400, "hookctl: Zoom URL validation needs --secret (the app's secret token)\n"),
+                        "Zoom validation refused: no --secret");
+        json out = {{"plainToken", plain},
+                    {"encryptedToken",
+                     util::hex_encode(crypto::hmac(crypto::Digest::sha256, m_config.keys.secrets.front(), {plain}))}};
+        http::Response res;
+        res.status = 200;
+        res.headers.add("Content-Type", "application/json");
+        res.body = out.dump();
+        return answer("zoom.endpoint.url_validation", std::move(res), "Zoom URL validation answered");
+      }
+    }
+    if (auto mode = query_param(query, "hub.mode"); mode && *mode == "subscribe") {
+      auto challenge = query_param(query, "hub.challenge").value_or("");
+      auto token = query_param(query, "hub.verify_token").value_or("");
+      if (m_config.verify_token.empty())
+        return answer("meta.hub.challenge", text(403, "hookctl: set --verify-token to answer Meta's verification\n"),
+                      "Meta verification refused: no --verify-token");
+      if (!crypto::ct_equal(token, m_config.verify_token))
+        return answer("meta.hub.challenge", text(403, "hookctl: hub.verify_token does not match\n"),
+                      "Meta verification refused: wrong hub.verify_token");
+      return answer("meta.hub.challenge", text(200, challenge), "Meta verification answered");
+    }
+    if (auto token = query_param(query, "validationToken")) {
+      return answer("msgraph.validationToken", text(200, *token), "Microsoft Graph validation answered");
+    }
+    if (request.method == "GET") {
+      if (auto challenge = query_param(query, "challenge")) {
+        http::Response res = text(200, *challenge);
+        res.headers.add("X-Content-Type-Options", "nosniff");
+        return answer("dropbox.challenge", std::move(res), "Dropbox challenge answered");
+      }
+    }
+    return false;
+  }
+
+  // Applies the script; false when it decided a failure (or reset), true to answer normally.
+  bool scripted(const std::string& id, Decision& d) {
+    const Script& s = m_config.script;
+    d.delay = s.delay;
+    uint64_t attempt = 0;
+    double reset_draw = 1, fail_draw = 1;
+    {
+      std::lock_guard lock(m_mutex);
+      const std::string key = s.per_delivery && !id.empty() ? id : std::string();
+      attempt = ++m_attempts[key];
+      std::uniform_real_distribution<double> unit(0.0, 1.0);
+      if (s.reset_rate > 0) reset_draw = unit(m_rng);
+      if (s.fail_rate > 0) fail_draw = unit(m_rng);
+    }
+    if (reset_draw < s.reset_rate) {
+      d.response.status = 0;
+      d.note = "scripted reset (--reset-rate)";
+      return false;
+    }
+    if (!s.sequence.empty()) {
+      const int status = s.sequence[std::min<size_t>(attempt - 1, s.sequence.size() - 1)];
+      d.response = text(status, "");
+      d.note = fmt::format("scripted: attempt {} of the sequence", attempt);
+      return status >= 200 && status <= 299; // a 2xx entry goes on (to the app, when forwarding)
+    }
+    if (attempt <= s.fail_first) {
+      d.response = text(s.fail_status, "");
+      d.note = fmt::format("scripted failure: attempt {} of --fail-first {}", attempt, s.fail_first);
+      return false;
+    }
+    if (fail_draw < s.fail_rate) {
+      d.response = text(s.fail_status, "");
+      d.note = "scripted failure (--fail-rate)";
+      return false;
+    }
+    if (s.respond) {
+      d.response = *s.respond;
+    } else {
+      d.response = text(s.status, "");
+    }
+    return true;
+  }
+
+  std::unique_ptr<http::Transport> take_transport() {
+    {
+      std::lock_guard lock(m_mutex);
+      if (!m_transports.empty()) {
+        auto t = std::move(m_transports.back());
+        m_transports.pop_back();
+        return t;
+      }
+    }
+    return m_deps.transport();
+  }
+
+  void forward(const http::ServerRequest& request, Decision& d) {
+    http::Request out;
+    out.method = request.method;
+    std::string base = m_config.forward_to;
+    auto q = base.find('?');
+    std::string base_query = q == std::string::npos ? "" : base.substr(q + 1);
+    if (q != std::string::npos) base.resize(q);
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    std::string target = request.target;
+    if (target.empty() || target.front() != '/') target = "/" + target;
+    out.url = base + target;
+    if (!base_query.empty()) out.url += (target.find('?') == std::string::npos ? "?" : "&") + base_query;
+    for (const auto& [name, value] : request.headers.fields()) {
+      if (!hop_by_hop(name)) out.headers.add(name, value);
+    }
+    out.body = request.body;
+    auto transport = take_transport();
+    http::Outcome outcome = transport->send(out);
+    {
+      std::lock_guard lock(m_mutex);
+      m_transports.push_back(std::move(transport));
+    }
+    if (!outcome.response) {
+      d.response = text(502, fmt::format("hookctl: cannot reach {}: {}\n", m_config.forward_to, outcome.error));
+      d.note = fmt::format("forward failed: {}", outcome.error);
+      return;
+    }
+    http::Response back;
+    back.status = outcome.response->status;
+    for (const auto& [name, value] : outcome.response->headers.fields()) {
+      if (!hop_by_hop(name)) back.headers.add(name, value);
+    }
+    back.body = std::move(outcome.response->body);
+    d.note = fmt::format("forwarded: the app answered {} in {:.1f} ms", back.status,
+                         std::chrono::duration<double, std::milli>(outcome.latency).count());
+    d.response = std::move(back);
+  }
+
+  Config m_config;
+  Deps m_deps;
+  http::Url m_forward;
+  std::mutex m_mutex; // guards everything below
+  std::map<std::string, std::unique_ptr<sign::Scheme>> m_schemes;
+  std::unordered_set<std::string> m_seen;
+  std::deque<std::string> m_seen_order;
+  std::map<std::string, uint64_t> m_attempts;
+  std::mt19937_64 m_rng;
+  std::vector<std::unique_ptr<http::Transport>> m_transports;
+};
+
+} // namespace
+
+std::string_view verdict_name(Verdict verdict) {
+  switch (verdict) {
+  case Verdict::valid: return "valid";
+  case Verdict::invalid: return "invalid";
+  case Verdict::unsigned_: return "unsigned";
+  case Verdict::unverified: return "unverified";
+  case Verdict::handshake: return "handshake";
+  case Verdict::outside: return "outside";
+  }
+  return "unsigned";
+}
+
+std::string detect_provider(const util::Headers& headers) {
+  for (const auto& p : sign::providers()) {
+    if (p.name == "hmac") continue; // the generic scheme has no fixed headers to recognise
+    for (auto h : p.headers) {
+      if (headers.get(h)) return std::string(p.name);
+    }
+  }
+  return "";
+}
+
+Handled handle_and_capture(Receiver& receiver, capture::Store* store, const http::ServerRequest& request) {
+  Handled h;
+  h.decision = receiver.handle(request);
+  h.response = h.decision.response;
+  if (store) {
+    auto appended = store->append(h.decision.record);
+    if (!appended) {
+      h.capture_error = appended.error().message;
+      h.response = http::Response{
+          503, {{"Retry-After", "1"}, {"Content-Type", "text/plain"}}, "hookctl: capture failed; try again\n"};
+    }
+  }
+  return h;
+}
+
+Result<std::unique_ptr<Receiver>> Receiver::create(Config config, Deps deps) {
+  if (!deps.now_us || !deps.random) return make_error(Errc::internal, "receiver: a clock and randomness are needed");
+  auto r = std::make_unique<ReceiverImpl>(std::move(config), std::move(deps));
+  HOOKCTL_TRY(r->init());
+  return std::unique_ptr<Receiver>(std::move(r));
+}
+
+} // namespace hookctl::receiver

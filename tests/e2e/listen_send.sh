@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# hookctl send -> hookctl listen on 127.0.0.1: every provider verifies (detected from the headers);
+# tampered deliveries are captured as invalid and answered 401; handshakes; a scripted sequence
+# against send's retries; --forward-to against a local app (the test sink); --expect and
+# --timeout; SIGINT/SIGTERM exit codes; SIGKILL during concurrent sends loses no answered request
+# and the file reopens. Every process started here is stopped on exit.
+set -u
+bin=$1
+sink=$2
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  wait 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail=0
+ok() { echo "ok: $1"; }
+bad() { echo "FAIL: $1"; fail=1; }
+expect() { # expect NAME COMMAND...: the command must succeed
+  local name=$1
+  shift
+  if "$@"; then ok "$name"; else bad "$name"; fi
+}
+
+# start_listen NAME ARGS...: starts `hookctl listen --port 0 ARGS` with its output in $tmp/NAME.*,
+# waits (bounded) for the banner, sets $port and $lpid.
+start_listen() {
+  local name=$1
+  shift
+  "$bin" listen --port 0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  lpid=$!
+  pids+=("$lpid")
+  port=
+  for _ in $(seq 200); do
+    port=$(grep -o 'http[s]*://127.0.0.1:[0-9]*' "$tmp/$name.err" 2>/dev/null | head -n 1 | sed 's/.*://')
+    [ -n "$port" ] && break
+    kill -0 "$lpid" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ -n "$port" ] || { cat "$tmp/$name.err"; echo "FAIL: listen $name did not start"; exit 1; }
+}
+# wait_exit PID: waits (bounded, 15 s) for PID to end; sets $rc (124 when it had to be killed).
+wait_exit() {
+  for _ in $(seq 300); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.05
+  done
+  if kill -0 "$1" 2>/dev/null; then
+    kill -9 "$1"
+    wait "$1" 2>/dev/null
+    rc=124
+  else
+    wait "$1"
+    rc=$?
+  fi
+}
+count() { grep -c "$1" "$2" | tr -d ' '; }
+
+secret="whsec_$(head -c 24 /dev/urandom | base64)"
+keys=$("$bin" keygen --provider discord)
+priv=$(echo "$keys" | sed -n 's/^private_key: //p')
+pub=$(echo "$keys" | sed -n 's/^public_key: //p')
+
+# --- every provider, detected from the headers, verifies -------------------------------------
+cd "$tmp" || exit 1
+start_listen all --secret "$secret" --public-key "$pub" --capture "$tmp/all.jsonl" --json
+providers="github stripe standard svix slack shopify twilio gitlab twitch square paddle"
+for p in $providers; do
+  "$bin" send "http://127.0.0.1:$port/hooks/$p?x=1" -p "$p" --secret "$secret" \
+    --data "{\"type\":\"test.$p\",\"id\":\"evt_$p\"}" >/dev/null 2>"$tmp/send.err" || {
+    cat "$tmp/send.err"
+    bad "send $p to listen"
+  }
+done
+"$bin" send "http://127.0.0.1:$port/hooks/discord" -p discord --private-key "$priv" \
+  --data '{"type":1,"id":"1"}' >/dev/null 2>&1 || bad "send discord to listen"
+for p in $providers discord; do
+  if grep "\"path\":\"/hooks/$p\"" "$tmp/all.jsonl" | grep -q "\"provider\":\"$p\",\"valid\":true"; then
+    ok "$p verified by listen"
+  else
+    bad "$p verified by listen"
+  fi
+done
+expect "query kept apart from the path" grep -q '"path":"/hooks/github","query":"x=1"' "$tmp/all.jsonl"
+# The capture holds the body byte-exact: the body sent is the body recorded.
+expect "body captured as sent" grep -q '"body":"{\\"type\\":\\"test.github\\",\\"id\\":\\"evt_github\\"}"' \
+  "$tmp/all.jsonl"
+
+# Tampered: a wrong secret is answered 401 and captured as invalid; the same body twice is flagged.
+"$bin" send "http://127.0.0.1:$port/hooks/tampered" -p github --secret wrong --data '{"a":1}' >"$tmp/t.out" 2>&1
+expect "tampered delivery exits 1" [ $? = 1 ]
+expect "tampered answered 401" grep -q '^attempt 1: 401' "$tmp/t.out"
+expect "tampered captured as invalid" grep -q '"path":"/hooks/tampered".*"valid":false.*"status":401' "$tmp/all.jsonl"
+"$bin" send "http://127.0.0.1:$port/hooks/dup" -p github --secret "$secret" --id same-id --data '{}' >/dev/null 2>&1
+"$bin" send "http://127.0.0.1:$port/hooks/dup" -p github --secret "$secret" --id same-id --data '{}' >/dev/null 2>&1
+expect "repeated delivery id flagged" [ "$(grep '"path":"/hooks/dup"' "$tmp/all.jsonl" | grep -c '"duplicate":true')" = 1 ]
+
+# Handshakes are answered and captured as such.
+challenge=$(curl -s -X POST -H 'Content-Type: application/json' \
+  --data '{"token":"t","challenge":"abc123","type":"url_verification"}' "http://127.0.0.1:$port/slack")
+expect "Slack url_verification answered" [ "$challenge" = abc123 ]
+expect "Dropbox challenge answered" [ "$(curl -s "http://127.0.0.1:$port/dbx?challenge=xyz")" = xyz ]
+expect "Microsoft Graph validationToken answered" \
+  [ "$(curl -s -X POST "http://127.0.0.1:$port/graph?validationToken=a%20b")" = "a b" ]
+expect "handshake captured" grep -q '"handshake":"slack.url_verification"' "$tmp/all.jsonl"
+kill -TERM "$lpid"
+wait_exit "$lpid"
+expect "SIGTERM exits 0" [ "$rc" = 0 ]
+expect "summary printed" grep -q 'request(s):' "$tmp/all.err"
+
+# --- scripted answers against send's retries ---------------------------------------------------
+start_listen seq --no-capture --sequence 500,500,200
+"$bin" send "http://127.0.0.1:$port/r" -p github --secret "$secret" --data '{}' --retries 3 --backoff 10ms \
+  >"$tmp/seq.send" 2>&1
+expect "sequence 500,500,200 then send succeeds" [ $? = 0 ]
+expect "three attempts" [ "$(count '^attempt ' "$tmp/seq.send")" = 3 ]
+kill -INT "$lpid"
+wait_exit "$lpid"
+expect "SIGINT exits 130" [ "$rc" = 130 ]
+
+# --- forwarding to the app ----------------------------------------------------------------------
+"$sink" --port-file "$tmp/app.port" --log "$tmp/app.log" --status 202 --lifetime 60 &
+app_pid=$!
+pids+=("$app_pid")
+for _ in $(seq 200); do
+  [ -s "$tmp/app.port" ] && break
+  sleep 0.05
+done
+app=$(cat "$tmp/app.port")
+start_listen fwd --no-capture --forward-to "http://127.0.0.1:$app/app"
+printf '{"forwarded":true}' >"$tmp/fwd.json"
+"$bin" send "http://127.0.0.1:$port/hooks/x?q=1" -p github --secret "$secret" --data @"$tmp/fwd.json" \
+  >"$tmp/fwd.send" 2>&1
+expect "app's 202 relayed to the sender" grep -q '^attempt 1: 202' "$tmp/fwd.send"
+expect "app got path and query appended" grep -q '"target":"/app/hooks/x?q=1"' "$tmp/app.log"
+expect "app got the signature header" grep -q 'X-Hub-Signature-256' "$tmp/app.log"
+kill -9 "$app_pid" 2>/dev/null
+wait "$app_pid" 2>/dev/null
+"$bin" send "http://127.0.0.1:$port/hooks/x" -p github --secret "$secret" --data '{}' >"$tmp/fwd2.send" 2>&1
+expect "unreachable app gives 502" grep -q '^attempt 1: 502' "$tmp/fwd2.send"
+kill -TERM "$lpid"
+wait_exit "$lpid"
+
+# --- --expect and --timeout ----------------------------------------------------------------------
+start_listen exp --no-capture -p standard --secret "$secret" --expect 2 --timeout 20s
+for i in 1 2; do "$bin" send "http://127.0.0.1:$port/" -p standard --secret "$secret" --data '{}' >/dev/null 2>&1; done
+wait_exit "$lpid"
+expect "--expect 2 met: exit 0" [ "$rc" = 0 ]
+start_listen late --no-capture -p standard --secret "$secret" --expect 5 --timeout 300ms
+wait_exit "$lpid"
+expect "--expect not met within --timeout: exit 1" [ "$rc" = 1 ]
+expect "--timeout message" grep -q 'expected 5 valid deliveries' "$tmp/late.err"
+
+# --- durability: SIGKILL during concurrent sends -----------------------------------------------
+start_listen dur --capture "$tmp/dur.jsonl"
+sender() { # sender N: posts unique bodies until the listener dies; logs those answered 200
+  local i=0
+  while [ $i -lt 400 ]; do
+    i=$((i + 1))
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -X POST --data "{\"sender\":$1,\"n\":$i}" \
+      "http://127.0.0.1:$port/d" 2>/dev/null)
+    [ "$code" = 200 ] && echo "{\"sender\":$1,\"n\":$i}" >>"$tmp/acked.$1"
+    [ "$code" = 000 ] && break
+  done
+}
+for s in 1 2 3 4; do sender $s & done
+sleep 1.5
+kill -9 "$lpid"
+wait 2>/dev/null
+acked=$(cat "$tmp"/acked.* 2>/dev/null | wc -l | tr -d ' ')
+expect "some requests were answered before the kill ($acked)" [ "$acked" -gt 0 ]
+missing=0
+while IFS= read -r body; do
+  esc=$(printf '%s' "$body" | sed 's/"/\\"/g')
+  grep -qF "\"body\":\"$esc\"" "$tmp/dur.jsonl" || missing=$((missing + 1))
+done < <(cat "$tmp"/acked.*)
+expect "every answered request is in the capture ($missing missing of $acked)" [ "$missing" = 0 ]
+before=$(grep -c '' "$tmp/dur.jsonl")
+start_listen reopen --capture "$tmp/dur.jsonl"
+expect "the capture reopens" kill -0 "$lpid"
+curl -s -o /dev/null -X POST --data '{"after":1}' "http://127.0.0.1:$port/d"
+kill -TERM "$lpid"
+wait_exit "$lpid"
+last_seq=$(tail -n 1 "$tmp/dur.jsonl" | grep -o '"seq":[0-9]*' | cut -d: -f2)
+expect "seq continues after reopening" [ "$last_seq" -ge "$before" ]
+
+exit $fail
