@@ -17,6 +17,7 @@
 #include "hookctl/crypto/tls.hpp"
 #include "hookctl/http/server.hpp"
 #include "hookctl/receiver/receiver.hpp"
+#include "hookctl/util/encoding.hpp"
 #include "hookctl/util/strings.hpp"
 #include "hookctl/util/time.hpp"
 
@@ -290,9 +291,21 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
           for (const auto& [name, value] : r.headers.fields()) out << fmt::format("  {}: {}\n", name, value);
           if (!r.body.empty()) {
             auto doc = nlohmann::json::parse(r.body, nullptr, false);
-            if (!doc.is_discarded())
+            auto type = r.headers.get("Content-Type");
+            const bool form = type && util::to_lower(*type).starts_with("application/x-www-form-urlencoded");
+            if (!doc.is_discarded()) {
               out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-            else if (util::is_printable_utf8(r.body))
+            } else if (form) {
+              // One field per line, decoded.
+              for (auto pair : util::split(r.body, '&')) {
+                auto eq = pair.find('=');
+                auto name = util::form_decode(pair.substr(0, eq)).value_or(std::string(pair.substr(0, eq)));
+                auto value = eq == std::string_view::npos
+                                 ? std::string()
+                                 : util::form_decode(pair.substr(eq + 1)).value_or(std::string(pair.substr(eq + 1)));
+                out << fmt::format("  {} = {}\n", name, value);
+              }
+            } else if (util::is_printable_utf8(r.body))
               out << r.body << "\n";
             else
               out << fmt::format("  ({} bytes of binary body)\n", r.body.size());

@@ -186,4 +186,33 @@ wait_exit "$lpid"
 last_seq=$(tail -n 1 "$tmp/dur.jsonl" | grep -o '"seq":[0-9]*' | cut -d: -f2)
 expect "seq continues after reopening" [ "$last_seq" -ge "$before" ]
 
+# --- a corrupt capture file is refused with file and line; --repair moves the line aside ------------
+head -n 2 "$tmp/dur.jsonl" >"$tmp/corrupt.jsonl"
+echo 'this is not a capture record' >>"$tmp/corrupt.jsonl"
+tail -n 1 "$tmp/dur.jsonl" >>"$tmp/corrupt.jsonl"
+"$bin" listen --port 0 --capture "$tmp/corrupt.jsonl" >/dev/null 2>"$tmp/corrupt.err" &
+cpid=$!
+pids+=("$cpid")
+wait_exit "$cpid"
+expect "corrupt middle line refused with exit 2" [ "$rc" = 2 ]
+expect "the error names file and line" grep -q "corrupt.jsonl:3" "$tmp/corrupt.err"
+start_listen repair --capture "$tmp/corrupt.jsonl" --repair
+expect "--repair reports the moved line" grep -q 'moved to' "$tmp/repair.err"
+expect "the line is in FILE.rejected" grep -q 'this is not a capture record' "$tmp/corrupt.jsonl.rejected"
+# A torn last line (a crash mid-write) is truncated and reported.
+kill -TERM "$lpid"
+wait_exit "$lpid"
+printf '{"v":1,"seq":99,"id":"torn' >>"$tmp/corrupt.jsonl"
+start_listen torn --capture "$tmp/corrupt.jsonl"
+expect "torn last line reported" grep -q 'torn last line' "$tmp/torn.err"
+# Limits: a body over --max-body is answered 413 and the receiver keeps serving.
+kill -TERM "$lpid"
+wait_exit "$lpid"
+start_listen limits --no-capture --max-body 1k
+big=$(head -c 4096 /dev/zero | tr '\0' 'a')
+expect "413 over --max-body" [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data "$big" "http://127.0.0.1:$port/")" = 413 ]
+expect "still serving after a 413" [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data x "http://127.0.0.1:$port/")" = 200 ]
+kill -TERM "$lpid"
+wait_exit "$lpid"
+
 exit $fail

@@ -1,5 +1,5 @@
-// util::parse_duration, parse_rfc3339 and parse_unix_or_rfc3339 on arbitrary text, with round
-// trips through format_duration and format_rfc3339.
+// util::parse_duration, parse_rfc3339, parse_unix_or_rfc3339 and parse_size on arbitrary text,
+// with round trips through format_duration and format_rfc3339.
 #include <string>
 
 #include "fuzz_check.hpp"
@@ -16,6 +16,16 @@ constexpr int64_t k_end_rfc3339 = 253402300800;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text = fuzz::as_view(data, size);
+
+  if (auto n = util::parse_size(text)) {
+    // A size is its leading digits times a power of 1024 and never wraps around.
+    size_t digits = 0;
+    const std::string_view t = util::trim(text);
+    while (digits < t.size() && t[digits] >= '0' && t[digits] <= '9') ++digits;
+    FUZZ_CHECK(digits > 0);
+    FUZZ_CHECK(*n % 1024 == 0 || t.find_first_not_of("0123456789", 0) == std::string_view::npos ||
+               util::to_lower(util::trim(t.substr(digits))) == "b");
+  }
 
   if (auto d = util::parse_duration(text)) {
     FUZZ_CHECK(d->count() >= 0);
