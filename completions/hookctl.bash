@@ -32,6 +32,8 @@ _hookctl() {
     "verify --public-key") COMPREPLY=(); [[ $cur == @* ]] && COMPREPLY=($(compgen -f -P @ -- "${cur#@}")); return ;;
     "verify --header"|"verify -H") COMPREPLY=(); return ;;
     "verify --data"|"verify -d") COMPREPLY=(); [[ $cur == @* ]] && COMPREPLY=($(compgen -f -P @ -- "${cur#@}")); return ;;
+    "verify --capture") COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "verify --id") COMPREPLY=(); return ;;
     "verify --url") COMPREPLY=(); return ;;
     "verify --method"|"verify -X") COMPREPLY=(); return ;;
     "verify --now") COMPREPLY=(); return ;;
@@ -119,7 +121,7 @@ _hookctl() {
     "") COMPREPLY=($(compgen -W 'providers sign verify keygen catalog send listen completion man --help -h --version --no-color --quiet -q --verbose -v' -- "$cur")) ;;
     providers) COMPREPLY=($(compgen -W '--help -h --json' -- "$cur")) ;;
     sign) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --data -d --id --timestamp --url --method -X --header -H --format --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
-    verify) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --public-key --header -H --data -d --url --method -X --now --tolerance --allow-sha1 --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
+    verify) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --public-key --header -H --data -d --capture --id --url --method -X --now --tolerance --allow-sha1 --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     keygen) COMPREPLY=($(compgen -W '--help -h --provider -p --kind --json' -- "$cur")) ;;
     catalog) COMPREPLY=($(compgen -W '--help -h --provider -p --headers --set --json' -- "$cur")) ;;
     send) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --no-sign --event -e --data -d --set --header -H --method -X --id --retries --backoff --backoff-max --retry-schedule --time-scale --connect-timeout --timeout --insecure -k --cacert --count -n --duration --concurrency -c --rate --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;

@@ -38,6 +38,8 @@ complete -c hookctl -n '__fish_seen_subcommand_from verify' -l private-key -r -d
 complete -c hookctl -n '__fish_seen_subcommand_from verify' -l public-key -r -d 'Ed25519 public key: 64 hex characters or whpk_...; @FILE reads it; repeatable'
 complete -c hookctl -n '__fish_seen_subcommand_from verify' -s H -l header -r -d 'Received header '\''Name: value'\'' (repeatable)'
 complete -c hookctl -n '__fish_seen_subcommand_from verify' -s d -l data -r -d 'Raw body: a string, @FILE, or @- for stdin'
+complete -c hookctl -n '__fish_seen_subcommand_from verify' -l capture -r -F -d 'Check the records of a hookctl listen capture file instead'
+complete -c hookctl -n '__fish_seen_subcommand_from verify' -l id -r -d 'With --capture: only the record with this id or delivery id (repeatable)'
 complete -c hookctl -n '__fish_seen_subcommand_from verify' -l url -r -d 'URL the request was sent to (Twilio, Square)'
 complete -c hookctl -n '__fish_seen_subcommand_from verify' -s X -l method -r -d 'HTTP method, for {method} in --hmac-template'
 complete -c hookctl -n '__fish_seen_subcommand_from verify' -l now -r -d 'Verify as of this time: unix seconds or RFC 3339 (default: now)'

@@ -1,7 +1,13 @@
+#include <fstream>
+#include <map>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "docs.hpp"
+#include "hookctl/capture/record.hpp"
+#include "hookctl/receiver/receiver.hpp"
 #include "hookctl/util/time.hpp"
 
 namespace hookctl::app {
@@ -18,6 +24,8 @@ struct VerifyFlags {
   std::string tolerance;
   bool allow_sha1 = false;
   std::string data;
+  std::string capture;
+  std::vector<std::string> ids;
 };
 
 // What to check when no signature matched: the signature covers the body byte for byte, and the
@@ -33,7 +41,89 @@ std::string body_hint(std::string_view body) {
                      body.size(), body.size() == 1 ? "" : "s", ending);
 }
 
+// `verify --capture FILE`: each record (or those named by --id) checked as received, as of its
+// received_at unless --now says otherwise, with --provider or the provider the record names.
+Result<int> run_verify_capture(const VerifyFlags& f, const Globals& g, Context& ctx) {
+  HOOKCTL_TRY_ASSIGN(auto options, scheme_options(f.hmac));
+  HOOKCTL_TRY_ASSIGN(auto keys, load_keys(f.keys));
+  std::optional<int64_t> now;
+  if (!f.now.empty()) {
+    HOOKCTL_TRY_ASSIGN(now, time_or_now(f.now, ctx));
+  }
+  std::optional<std::chrono::seconds> tolerance;
+  if (!f.tolerance.empty()) {
+    HOOKCTL_TRY_ASSIGN(auto ms, util::parse_duration(f.tolerance));
+    tolerance = std::chrono::seconds((ms.count() + 999) / 1000);
+  }
+  std::ifstream in(f.capture, std::ios::binary);
+  if (!in) return make_error(Errc::input, fmt::format("cannot read capture file {}", f.capture));
+  std::map<std::string, std::unique_ptr<sign::Scheme>> schemes;
+  std::set<std::string> wanted(f.ids.begin(), f.ids.end());
+  std::set<std::string> found;
+  uint64_t checked = 0, invalid = 0;
+  std::string line;
+  for (uint64_t number = 1; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    auto r = capture::parse_line(line);
+    if (!r) return make_error(Errc::input, fmt::format("{}:{}: {}", f.capture, number, r.error().message));
+    if (!wanted.empty()) {
+      const bool hit = wanted.count(r->id) != 0 || (!r->delivery_id.empty() && wanted.count(r->delivery_id) != 0);
+      if (!hit) continue;
+      found.insert(wanted.count(r->id) != 0 ? r->id : r->delivery_id);
+    }
+    std::string provider = f.provider;
+    if (provider.empty() && r->verification) provider = r->verification->provider;
+    if (provider.empty()) provider = receiver::detect_provider(r->headers);
+    ++checked;
+    sign::Verdict v = sign::fail(sign::Reason::missing_header, "no provider given, named or detected");
+    if (!provider.empty()) {
+      auto& scheme = schemes[provider];
+      if (!scheme) {
+        HOOKCTL_TRY_ASSIGN(scheme, sign::make_scheme(provider, options));
+      }
+      sign::VerifyRequest req;
+      req.body = r->body;
+      req.headers = r->headers;
+      auto host = r->headers.get("Host");
+      req.url =
+          fmt::format("http://{}{}{}{}", host.value_or("localhost"), r->path, r->query.empty() ? "" : "?", r->query);
+      req.method = r->method;
+      req.keys = keys;
+      req.tolerance = tolerance;
+      req.allow_sha1 = f.allow_sha1 ? sign::AllowSha1::yes : sign::AllowSha1::no;
+      auto at = util::parse_rfc3339(r->received_at);
+      req.now = now ? *now : (at ? *at : ctx.now());
+      HOOKCTL_TRY_ASSIGN(v, scheme->verify(req));
+    }
+    if (!v.valid) ++invalid;
+    if (g.json) {
+      *ctx.out << json_line({{"seq", r->seq},
+                             {"id", r->id},
+                             {"provider", provider},
+                             {"valid", v.valid},
+                             {"code", provider.empty() ? "no_provider" : sign::reason_code(v.reason)},
+                             {"reason", v.detail}})
+               << "\n";
+    } else if (!g.quiet || !v.valid) {
+      *ctx.out << fmt::format("seq {} {} {} {}: {} ({}): {}\n", r->seq, r->id, r->method, r->path,
+                              v.valid ? "valid" : "invalid", provider.empty() ? "-" : provider, v.detail);
+    }
+  }
+  for (const auto& id : wanted) {
+    if (found.count(id) == 0) return make_error(Errc::input, fmt::format("no record with id {} in {}", id, f.capture));
+  }
+  if (!g.json && !g.quiet) *ctx.err << fmt::format("hookctl: {} record(s) checked, {} invalid\n", checked, invalid);
+  return invalid == 0 ? 0 : 1;
+}
+
 Result<int> run_verify(const VerifyFlags& f, const Globals& g, Context& ctx) {
+  if (!f.capture.empty()) {
+    if (!f.data.empty() || !f.headers.empty()) return make_error(Errc::usage, "--capture replaces --data and -H");
+    return run_verify_capture(f, g, ctx);
+  }
+  if (!f.ids.empty()) return make_error(Errc::usage, "--id selects records of --capture FILE");
+  if (f.provider.empty()) return make_error(Errc::usage, "--provider is required (or HOOKCTL_PROVIDER)");
+  if (f.data.empty()) return make_error(Errc::usage, "--data is required (or --capture FILE)");
   HOOKCTL_TRY_ASSIGN(auto options, scheme_options(f.hmac));
   HOOKCTL_TRY_ASSIGN(auto scheme, sign::make_scheme(f.provider, options));
   HOOKCTL_TRY_ASSIGN(std::string body, read_data(f.data, ctx));
@@ -72,10 +162,14 @@ Result<int> run_verify(const VerifyFlags& f, const Globals& g, Context& ctx) {
 Command register_verify(CLI::App& root, Globals& g, Context& ctx) {
   auto f = std::make_shared<VerifyFlags>();
   auto* cmd = root.add_subcommand("verify", "Check a webhook signature offline");
-  add_provider_flag(cmd, f->provider);
+  add_provider_flag(cmd, f->provider, false);
   add_key_flags(cmd, f->keys, KeyUse::verify);
   cmd->add_option("-H,--header", f->headers, "Received header 'Name: value' (repeatable)")->type_name("HEADER");
-  cmd->add_option("-d,--data", f->data, "Raw body: a string, @FILE, or @- for stdin")->required()->type_name("DATA");
+  cmd->add_option("-d,--data", f->data, "Raw body: a string, @FILE, or @- for stdin")->type_name("DATA");
+  cmd->add_option("--capture", f->capture, "Check the records of a hookctl listen capture file instead")
+      ->type_name("FILE");
+  cmd->add_option("--id", f->ids, "With --capture: only the record with this id or delivery id (repeatable)")
+      ->type_name("ID");
   cmd->add_option("--url", f->url, "URL the request was sent to (Twilio, Square)");
   cmd->add_option("-X,--method", f->method, "HTTP method, for {method} in --hmac-template")->capture_default_str();
   cmd->add_option("--now", f->now, "Verify as of this time: unix seconds or RFC 3339 (default: now)")

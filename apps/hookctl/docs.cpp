@@ -41,14 +41,18 @@ const std::vector<CommandDoc>& docs() {
        "(key rotation) and several signatures in one header are accepted: any match wins. The provider's timestamp "
        "window applies in the directions its official library checks; --tolerance overrides it and 0 turns it off. "
        "An invalid delivery prints why on stderr: missing header, malformed header, timestamp outside the window "
-       "(by how much and in which direction), unknown scheme version, or no signature matched.",
+       "(by how much and in which direction), unknown scheme version, or no signature matched. With --capture FILE "
+       "it checks the records of a hookctl listen capture file instead (or those whose id or delivery id --id names), "
+       "each as of the time it was received unless --now is given, with --provider or the provider the record names.",
        {{"GitHub's documented example",
          "hookctl verify -p github --secret \"It's a Secret to Everybody\" -H 'X-Hub-Signature-256: "
          "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17' --data 'Hello, World!'"},
         {"An old Stripe delivery, as of the time it was sent",
          "hookctl verify -p stripe --secret \"$SECRET\" -H \"Stripe-Signature: $SIG\" --data @body.json --now "
          "1700000000"},
-        {"A JSON verdict for scripts", "hookctl verify -p slack --secret \"$SECRET\" -H ... --data @body --json"}},
+        {"A JSON verdict for scripts", "hookctl verify -p slack --secret \"$SECRET\" -H ... --data @body --json"},
+        {"Every delivery hookctl listen captured",
+         "hookctl verify --capture hookctl-captures.jsonl --secret \"$SECRET\""}},
        "0 valid; 1 invalid (the reason on stderr, or in --json); 2 usage or input error."},
       {"keygen",
        "Makes a fresh secret or Ed25519 key pair in the provider's format for local testing: whsec_ secrets for "

@@ -1,6 +1,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -284,4 +285,56 @@ TEST_CASE("cli: output that cannot be written is an environment error (exit 3), 
   auto ctx = testing::test_context(out, err, in);
   CHECK(hookctl::app::run_cli({"sign", "-p", "github", "--secret", "s", "-d", "x"}, ctx) == 3);
   CHECK(err.str().find("cannot write the output") != std::string::npos);
+}
+
+TEST_CASE("cli: verify --capture checks each record of a capture file as of when it was received") {
+  // Two records signed by `sign` (one then tampered), written as `listen` would write them.
+  auto signed_json = run({"sign", "-p", "github", "--secret", "s3", "--data", k_body, "--json"});
+  REQUIRE(signed_json.code == 0);
+  auto doc = nlohmann::json::parse(signed_json.out);
+  auto record = [&](int seq, const std::string& id, const std::string& body) {
+    nlohmann::ordered_json headers = nlohmann::ordered_json::array();
+    headers.push_back({"Host", "127.0.0.1:8080"});
+    for (auto& [name, value] : doc["headers"].items()) headers.push_back({name, value.get<std::string>()});
+    nlohmann::ordered_json r = {{"v", 1},
+                                {"seq", seq},
+                                {"id", id},
+                                {"received_at", "2026-11-28T11:20:37.123456Z"},
+                                {"remote", "127.0.0.1:1"},
+                                {"method", "POST"},
+                                {"path", "/h"},
+                                {"query", ""},
+                                {"headers", headers},
+                                {"body", body},
+                                {"body_encoding", "utf8"},
+                                {"verification", nullptr},
+                                {"response", nullptr}};
+    return r.dump() + "\n";
+  };
+  auto path = std::filesystem::temp_directory_path() / ("hookctl-verify-capture-" + std::to_string(::getpid()));
+  {
+    std::ofstream out(path);
+    out << record(1, "01AAAAAAAAAAAAAAAAAAAAAAAA", k_body) << record(2, "01BBBBBBBBBBBBBBBBBBBBBBBB", "{}");
+  }
+  auto all = run({"verify", "--capture", path.string(), "--secret", "s3"});
+  CHECK(all.code == 1);
+  CHECK(all.out.find("seq 1 01AAAAAAAAAAAAAAAAAAAAAAAA POST /h: valid (github)") != std::string::npos);
+  CHECK(all.out.find("seq 2 01BBBBBBBBBBBBBBBBBBBBBBBB POST /h: invalid (github)") != std::string::npos);
+  CHECK(all.err.find("2 record(s) checked, 1 invalid") != std::string::npos);
+  CHECK(all.out.find("s3") == std::string::npos);
+
+  auto one =
+      run({"verify", "--capture", path.string(), "--secret", "s3", "--id", "01AAAAAAAAAAAAAAAAAAAAAAAA", "--json"});
+  CHECK(one.code == 0);
+  CHECK(one.out.find("\"valid\":true") != std::string::npos);
+  auto missing = run({"verify", "--capture", path.string(), "--secret", "s3", "--id", "nope"});
+  CHECK(missing.code == 2);
+  {
+    std::ofstream out(path, std::ios::app);
+    out << "{not json\n";
+  }
+  auto broken = run({"verify", "--capture", path.string(), "--secret", "s3"});
+  CHECK(broken.code == 2);
+  CHECK(broken.err.find(":3: ") != std::string::npos);
+  std::filesystem::remove(path);
 }
