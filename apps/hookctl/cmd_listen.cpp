@@ -314,7 +314,10 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
         out << std::flush;
       }
     }
-    if (d.verdict == receiver::Verdict::valid) ++tally.valid;
+    // --expect counts accepted deliveries once each: a scripted failure or a repeat does not count.
+    if (d.verdict == receiver::Verdict::valid && response.status >= 200 && response.status <= 299 &&
+        !d.record.duplicate)
+      ++tally.valid;
     if (d.delay.count() > 0) std::this_thread::sleep_for(d.delay);
     return h.response;
   };

@@ -14,6 +14,7 @@ namespace hookctl::http {
 namespace {
 
 constexpr size_t k_max_head = 64 * 1024;
+constexpr size_t k_max_chunk_line = 1024;
 
 // Whether `text` is an RFC 9110 token (method and header-name characters).
 bool is_token(std::string_view text) {
@@ -37,6 +38,23 @@ bool has_token(std::string_view list, std::string_view token) {
   for (auto part : util::split(list, ','))
     if (util::iequals(util::trim(part), token)) return true;
   return false;
+}
+
+// Whether any field named `name` lists `token` (a list may be split over several field lines).
+bool any_has_token(const util::Headers& headers, std::string_view name, std::string_view token) {
+  for (const auto& [n, value] : headers.fields())
+    if (util::iequals(n, name) && has_token(value, token)) return true;
+  return false;
+}
+
+// Whether `value` has no control character but HTAB: RFC 9110, 5.5 makes CR, LF and NUL a MUST
+// reject (a bare LF ends the field for some recipients: smuggling); Go and llhttp refuse all CTLs.
+bool is_clean_field_value(std::string_view value) {
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t') || u == 0x7f) return false;
+  }
+  return true;
 }
 
 } // namespace
@@ -113,70 +131,92 @@ BodyDecoder::State BodyDecoder::finish() {
 }
 
 BodyDecoder::State BodyDecoder::consume(std::string& buf, std::string& body) {
-  while (m_state == State::incomplete) {
-    switch (m_phase) {
-    case Phase::length: {
-      size_t take = std::min(m_remaining, buf.size());
-      body.append(buf, 0, take);
-      buf.erase(0, take);
-      m_remaining -= take;
-      if (m_remaining != 0) return m_state;
-      m_phase = Phase::done;
-      break;
-    }
-    case Phase::until_close:
-      if (body.size() + buf.size() > m_max) return fail(fmt::format("the body is over the {} byte limit", m_max), true);
-      body += buf;
-      buf.clear();
-      return m_state;
-    case Phase::chunk_size: {
-      size_t eol = buf.find("\r\n");
-      if (eol == std::string::npos) {
-        if (buf.size() > 1024) return fail("malformed chunk size");
-        return m_state;
+  // Decodes from an offset and erases what was used once at the end: erasing after each chunk
+  // moved the rest of the buffer every time, quadratic in a read full of tiny chunks.
+  std::string_view in(buf);
+  size_t pos = 0;
+  auto run = [&]() -> State {
+    while (m_state == State::incomplete) {
+      const std::string_view rest = in.substr(pos);
+      switch (m_phase) {
+      case Phase::length: {
+        size_t take = std::min(m_remaining, rest.size());
+        body.append(rest.substr(0, take));
+        pos += take;
+        m_remaining -= take;
+        if (m_remaining != 0) return m_state;
+        m_phase = Phase::done;
+        break;
       }
-      std::string_view line(buf.data(), eol);
-      line = util::trim(line.substr(0, line.find(';'))); // chunk extensions
-      unsigned long long n = 0;
-      auto [p, e] = std::from_chars(line.data(), line.data() + line.size(), n, 16);
-      if (line.empty() || e != std::errc() || p != line.data() + line.size()) return fail("malformed chunk size");
-      if (n > m_max || body.size() + n > m_max)
-        return fail(fmt::format("the body is over the {} byte limit", m_max), true);
-      buf.erase(0, eol + 2);
-      m_remaining = static_cast<size_t>(n);
-      m_phase = n == 0 ? Phase::trailers : Phase::chunk_data;
-      break;
-    }
-    case Phase::chunk_data: {
-      size_t take = std::min(m_remaining, buf.size());
-      body.append(buf, 0, take);
-      buf.erase(0, take);
-      m_remaining -= take;
-      if (m_remaining != 0) return m_state;
-      m_phase = Phase::chunk_crlf;
-      break;
-    }
-    case Phase::chunk_crlf:
-      if (buf.size() < 2) return m_state;
-      if (buf.compare(0, 2, "\r\n") != 0) return fail("malformed chunk: no CRLF after the data");
-      buf.erase(0, 2);
-      m_phase = Phase::chunk_size;
-      break;
-    case Phase::trailers: {
-      size_t eol = buf.find("\r\n");
-      if (eol == std::string::npos) {
-        if (buf.size() > k_max_head) return fail("the trailers are larger than 64 KiB");
+      case Phase::until_close:
+        if (body.size() + rest.size() > m_max)
+          return fail(fmt::format("the body is over the {} byte limit", m_max), true);
+        body += rest;
+        pos = in.size();
         return m_state;
+      case Phase::chunk_size: {
+        // The line is refused over 1 KiB whether its CRLF is in yet or not (a last '\r' may start
+        // it), so that the answer does not depend on how the bytes were split.
+        size_t eol = rest.find("\r\n");
+        if (eol == std::string_view::npos) {
+          if (rest.size() > k_max_chunk_line + 1) return fail("malformed chunk size");
+          return m_state;
+        }
+        if (eol > k_max_chunk_line) return fail("malformed chunk size");
+        std::string_view line = rest.substr(0, eol);
+        line = util::trim(line.substr(0, line.find(';'))); // chunk extensions
+        unsigned long long n = 0;
+        auto [p, e] = std::from_chars(line.data(), line.data() + line.size(), n, 16);
+        if (line.empty() || e != std::errc() || p != line.data() + line.size()) return fail("malformed chunk size");
+        if (n > m_max || body.size() + n > m_max)
+          return fail(fmt::format("the body is over the {} byte limit", m_max), true);
+        pos += eol + 2;
+        m_remaining = static_cast<size_t>(n);
+        m_phase = n == 0 ? Phase::trailers : Phase::chunk_data;
+        break;
       }
-      buf.erase(0, eol + 2);
-      if (eol == 0) m_phase = Phase::done; // the empty line ends the trailers
-      break;
+      case Phase::chunk_data: {
+        size_t take = std::min(m_remaining, rest.size());
+        body.append(rest.substr(0, take));
+        pos += take;
+        m_remaining -= take;
+        if (m_remaining != 0) return m_state;
+        m_phase = Phase::chunk_crlf;
+        break;
+      }
+      case Phase::chunk_crlf:
+        if (rest.size() < 2) return m_state;
+        if (!rest.starts_with("\r\n")) return fail("malformed chunk: no CRLF after the data");
+        pos += 2;
+        m_phase = Phase::chunk_size;
+        break;
+      case Phase::trailers: {
+        // m_remaining counts the trailer bytes consumed (it is 0 after the last chunk). A partial
+        // line of 2+ bytes is not the empty last one, so it will count at least its size + 1.
+        size_t eol = rest.find("\r\n");
+        if (eol == std::string_view::npos) {
+          if (rest.size() >= 2 && m_remaining + rest.size() + 1 > k_max_head)
+            return fail("the trailers are larger than 64 KiB");
+          return m_state;
+        }
+        pos += eol + 2;
+        if (eol == 0) {
+          m_phase = Phase::done; // the empty line ends the trailers
+          break;
+        }
+        m_remaining += eol + 2;
+        if (m_remaining > k_max_head) return fail("the trailers are larger than 64 KiB");
+        break;
+      }
+      case Phase::done: break;
+      }
+      if (m_phase == Phase::done) m_state = State::complete;
     }
-    case Phase::done: break;
-    }
-    if (m_phase == Phase::done) m_state = State::complete;
-  }
-  return m_state;
+    return m_state;
+  };
+  const State s = run();
+  buf.erase(0, pos);
+  return s;
 }
 
 namespace {
@@ -316,7 +356,9 @@ RequestParser::State RequestParser::parse_head() {
   if (skip > 0) m_buf.erase(0, skip);
   size_t end = m_buf.find("\r\n\r\n");
   if (end == std::string::npos) {
-    if (m_buf.size() > m_limits.max_head)
+    // The CRLFCRLF may start in the last 3 bytes: a head within the limit can have up to
+    // max_head + 3 bytes before its end is found (the same answer for any split of the bytes).
+    if (m_buf.size() > m_limits.max_head + 3)
       return fail(431, fmt::format("the request head is larger than {} bytes", m_limits.max_head));
     return State::incomplete;
   }
@@ -339,7 +381,10 @@ RequestParser::State RequestParser::parse_head() {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return fail(400, "control character in the request target");
   }
   if (version != "HTTP/1.1" && version != "HTTP/1.0") {
-    if (version.starts_with("HTTP/") && version.size() == 8) return fail(505, "unsupported HTTP version");
+    // HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112, 2.3); anything else is not a version.
+    if (version.size() == 8 && version.starts_with("HTTP/") && std::isdigit(static_cast<unsigned char>(version[5])) &&
+        version[6] == '.' && std::isdigit(static_cast<unsigned char>(version[7])))
+      return fail(505, "unsupported HTTP version");
     return fail(400, "malformed HTTP version");
   }
   m_request.method = std::string(method);
@@ -350,18 +395,25 @@ RequestParser::State RequestParser::parse_head() {
     if (m_request.headers.size() >= m_limits.max_headers) return fail(431, "too many header lines");
     return fail(400, "malformed header line");
   }
+  for (const auto& [name, value] : m_request.headers.fields())
+    if (!is_clean_field_value(value)) return fail(400, fmt::format("control character in the {} header", name));
   m_buf.erase(0, end + 4);
   m_head_done = true;
+  // `version` viewed m_buf, whose bytes the erase just moved: read the copy from here on.
+  const std::string& http_version = m_request.version;
   const auto& h = m_request.headers;
-  if (version == "HTTP/1.1" && h.count("Host") != 1)
+  // RFC 9112, 3.2: 400 for an HTTP/1.1 request without Host, and for any with more than one.
+  if (h.count("Host") > 1) return fail(400, "more than one Host header");
+  if (http_version == "HTTP/1.1" && h.count("Host") != 1)
     return fail(400, "an HTTP/1.1 request needs exactly one Host header");
-  auto connection = h.get("Connection");
-  m_keep_alive = version == "HTTP/1.0" ? (connection && has_token(*connection, "keep-alive"))
-                                       : !(connection && has_token(*connection, "close"));
+  m_keep_alive = http_version == "HTTP/1.0" ? any_has_token(h, "Connection", "keep-alive")
+                                            : !any_has_token(h, "Connection", "close");
   Framing f = framing_of(h, false);
   if (!f.error.empty()) return fail(f.unsupported ? 501 : 400, f.error);
+  // RFC 9112, 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing; close after it.
+  if (f.mode == BodyDecoder::Mode::chunked && http_version == "HTTP/1.0") m_keep_alive = false;
   auto expect = h.get("Expect");
-  m_expect_continue = version == "HTTP/1.1" && expect && util::iequals(util::trim(*expect), "100-continue");
+  m_expect_continue = http_version == "HTTP/1.1" && expect && util::iequals(util::trim(*expect), "100-continue");
   m_body.start(f.mode, f.length, m_limits.max_body);
   if (m_body.over_limit()) return fail(413, m_body.error());
   return State::incomplete;

@@ -204,6 +204,13 @@ private:
     r.delivery_id = id;
     if (!id.empty()) r.duplicate = remember(provider + "\n" + id);
     verify(request, provider, d);
+    // GitLab's token is the secret itself: it is never captured or logged.
+    if (r.headers.get("X-Gitlab-Token")) {
+      util::Headers redacted;
+      for (const auto& [name, value] : r.headers.fields())
+        redacted.add(name, util::iequals(name, "X-Gitlab-Token") ? std::string("***") : value);
+      r.headers = std::move(redacted);
+    }
 
     if (m_config.handshakes && handshake(request, r.query, doc, d)) {
       d.verdict = Verdict::handshake;
