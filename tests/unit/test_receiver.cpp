@@ -151,8 +151,8 @@ TEST_CASE("receiver: the provider is detected from the headers; no key means unv
   Config c;
   c.keys.secrets = {k_secret};
   auto rx = make(c);
-  for (std::string p : {"github", "stripe", "standard", "svix", "slack", "shopify", "twilio", "twitch", "square",
-                        "paddle", "gitlab"}) {
+  for (std::string p :
+       {"github", "stripe", "standard", "svix", "slack", "shopify", "twilio", "twitch", "square", "paddle", "gitlab"}) {
     CAPTURE(p);
     auto d = rx->handle(signed_request(p, R"({"type":"a.b","id":"evt_9"})"));
     REQUIRE(d.record.verification.has_value());

@@ -18,8 +18,8 @@
 
 #include <fmt/format.h>
 
-#include "hookctl/http/wire.hpp"
 #include "hookctl/crypto/tls.hpp"
+#include "hookctl/http/wire.hpp"
 #include "hookctl/util/strings.hpp"
 
 namespace hookctl::http {

@@ -103,7 +103,8 @@ bool parse_int64(std::string_view text, long long& out) {
 
 Result<uint64_t> parse_size(std::string_view text) {
   auto bad = [&] {
-    return make_error(Errc::usage, fmt::format("invalid size '{}': use a number with an optional unit (64k, 10MiB)", text));
+    return make_error(Errc::usage,
+                      fmt::format("invalid size '{}': use a number with an optional unit (64k, 10MiB)", text));
   };
   std::string_view t = trim(text);
   size_t digits = 0;
@@ -114,11 +115,16 @@ Result<uint64_t> parse_size(std::string_view text) {
   if (e != std::errc() || p != t.data() + digits) return bad();
   const std::string unit = to_lower(trim(t.substr(digits)));
   int shift = 0;
-  if (unit.empty() || unit == "b") shift = 0;
-  else if (unit == "k" || unit == "kb" || unit == "kib") shift = 10;
-  else if (unit == "m" || unit == "mb" || unit == "mib") shift = 20;
-  else if (unit == "g" || unit == "gb" || unit == "gib") shift = 30;
-  else return bad();
+  if (unit.empty() || unit == "b")
+    shift = 0;
+  else if (unit == "k" || unit == "kb" || unit == "kib")
+    shift = 10;
+  else if (unit == "m" || unit == "mb" || unit == "mib")
+    shift = 20;
+  else if (unit == "g" || unit == "gb" || unit == "gib")
+    shift = 30;
+  else
+    return bad();
   if (shift > 0 && n > (UINT64_MAX >> shift)) return bad();
   return n << shift;
 }
