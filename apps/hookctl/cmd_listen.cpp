@@ -120,6 +120,45 @@ bool is_loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.starts_with("127.");
 }
 
+// The log line of one request and, with -v, its headers and body (JSON pretty-printed in its own key
+// order, form fields one per line; the parser has already refused control characters in headers).
+void print_request(std::ostream& out, const receiver::Handled& h, bool verbose) {
+  const receiver::Decision& d = h.decision;
+  const capture::Record& r = d.record;
+  const bool note_in_verdict = d.verdict == receiver::Verdict::invalid || d.verdict == receiver::Verdict::unverified;
+  std::string verdict(receiver::verdict_name(d.verdict));
+  if (note_in_verdict) verdict += fmt::format(" ({})", d.note);
+  if (d.verdict == receiver::Verdict::handshake) verdict += " " + r.handshake;
+  out << fmt::format(
+      "{} {} {}{}  {} {}  {}{}  {}  -> {}  {:.2f} ms", util::format_rfc3339(unix_us() / 1000000).substr(11, 8),
+      r.method, r.path, r.query.empty() ? "" : "?" + r.query, r.verification ? r.verification->provider : "-",
+      r.event_type.empty() ? "-" : r.event_type, verdict, r.duplicate ? " duplicate" : "", size_text(r.body.size()),
+      h.response.status == 0 ? std::string("reset") : std::to_string(h.response.status),
+      r.response ? r.response->latency_ms : 0.0);
+  if (!note_in_verdict && d.verdict != receiver::Verdict::handshake && !d.note.empty()) out << "  " << d.note;
+  out << "\n";
+  if (!h.capture_error.empty()) out << fmt::format("  capture failed, answered 503: {}\n", h.capture_error);
+  if (!verbose) return;
+  for (const auto& [name, value] : r.headers.fields()) out << fmt::format("  {}: {}\n", name, value);
+  if (r.body.empty()) return;
+  auto doc = nlohmann::ordered_json::parse(r.body, nullptr, false);
+  auto type = r.headers.get("Content-Type");
+  if (!doc.is_discarded()) {
+    out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else if (type && util::to_lower(*type).starts_with("application/x-www-form-urlencoded")) {
+    for (auto pair : util::split(r.body, '&')) {
+      auto eq = pair.find('=');
+      auto decoded = [](std::string_view t) { return util::form_decode(t).value_or(std::string(t)); };
+      out << fmt::format("  {} = {}\n", decoded(pair.substr(0, eq)),
+                         eq == std::string_view::npos ? std::string() : decoded(pair.substr(eq + 1)));
+    }
+  } else if (util::is_printable_utf8(r.body)) {
+    out << r.body << "\n";
+  } else {
+    out << fmt::format("  ({} bytes of binary body)\n", r.body.size());
+  }
+}
+
 // Counts by verdict and status for the summary; thread-safe.
 struct Tally {
   std::mutex mutex;
@@ -157,8 +196,6 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
   if (!f.respond.empty()) {
     HOOKCTL_TRY_ASSIGN(s.respond, load_respond(f.respond, ctx));
   }
-  if (!(f.fail_rate >= 0 && f.fail_rate <= 1)) return make_error(Errc::usage, "--fail-rate takes 0 to 1");
-  if (!(f.reset_rate >= 0 && f.reset_rate <= 1)) return make_error(Errc::usage, "--reset-rate takes 0 to 1");
   if (f.fail_status < 100 || f.fail_status > 599) return make_error(Errc::usage, "--fail-status takes 100 to 599");
   if (f.fail_first < 0) return make_error(Errc::usage, "--fail-first must not be negative");
   s.fail_rate = f.fail_rate;
@@ -179,7 +216,6 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
   }
   s.seed = seed;
   config.forward_to = f.forward_to;
-  if (!f.forward_to.empty()) HOOKCTL_TRY(http::parse_url(f.forward_to));
   if (f.expect < 0) return make_error(Errc::usage, "--expect must not be negative");
   std::optional<std::chrono::milliseconds> timeout;
   if (!f.timeout.empty()) {
@@ -268,49 +304,7 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
       if (json) {
         out << capture::to_line(d.record) << std::flush;
       } else if (!quiet || !capture_error.empty()) {
-        const auto& r = d.record;
-        std::string time = util::format_rfc3339(unix_us() / 1000000).substr(11, 8);
-        std::string verdict(receiver::verdict_name(d.verdict));
-        if (d.verdict == receiver::Verdict::invalid || d.verdict == receiver::Verdict::unverified)
-          verdict += fmt::format(" ({})", d.note);
-        if (d.verdict == receiver::Verdict::handshake) verdict += " " + r.handshake;
-        std::string who = r.verification ? r.verification->provider : std::string("-");
-        out << fmt::format("{} {} {}{}  {} {}  {}{}  {}  -> {}  {:.2f} ms", time, r.method, r.path,
-                           r.query.empty() ? "" : "?" + r.query, who, r.event_type.empty() ? "-" : r.event_type,
-                           verdict, r.duplicate ? " duplicate" : "", size_text(r.body.size()),
-                           response.status == 0 ? std::string("reset") : std::to_string(response.status),
-                           r.response ? r.response->latency_ms : 0.0);
-        if (d.verdict != receiver::Verdict::invalid && d.verdict != receiver::Verdict::unverified &&
-            d.verdict != receiver::Verdict::handshake && !d.note.empty() && d.verdict != receiver::Verdict::unsigned_)
-          out << "  " << d.note;
-        if (d.verdict == receiver::Verdict::unsigned_ && !d.note.empty() && d.note != "no signature headers")
-          out << "  " << d.note;
-        out << "\n";
-        if (!capture_error.empty()) out << fmt::format("  capture failed, answered 503: {}\n", capture_error);
-        if (verbose) {
-          for (const auto& [name, value] : r.headers.fields()) out << fmt::format("  {}: {}\n", name, value);
-          if (!r.body.empty()) {
-            auto doc = nlohmann::json::parse(r.body, nullptr, false);
-            auto type = r.headers.get("Content-Type");
-            const bool form = type && util::to_lower(*type).starts_with("application/x-www-form-urlencoded");
-            if (!doc.is_discarded()) {
-              out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-            } else if (form) {
-              // One field per line, decoded.
-              for (auto pair : util::split(r.body, '&')) {
-                auto eq = pair.find('=');
-                auto name = util::form_decode(pair.substr(0, eq)).value_or(std::string(pair.substr(0, eq)));
-                auto value = eq == std::string_view::npos
-                                 ? std::string()
-                                 : util::form_decode(pair.substr(eq + 1)).value_or(std::string(pair.substr(eq + 1)));
-                out << fmt::format("  {} = {}\n", name, value);
-              }
-            } else if (util::is_printable_utf8(r.body))
-              out << r.body << "\n";
-            else
-              out << fmt::format("  ({} bytes of binary body)\n", r.body.size());
-          }
-        }
+        print_request(out, h, verbose);
         out << std::flush;
       }
     }

@@ -230,9 +230,6 @@ bool notable_header(std::string_view name) {
   return false;
 }
 
-// Headers whose value is the secret itself (GitLab sends its token as is): masked in -v output.
-bool secret_header(std::string_view name) { return util::iequals(name, "X-Gitlab-Token"); }
-
 nlohmann::ordered_json attempt_json(const delivery::Attempt& a) {
   nlohmann::ordered_json j{{"attempt", a.number}, {"delay_ms", a.delay_before.count()}};
   if (a.outcome.response) {
@@ -269,7 +266,7 @@ void print_attempt(std::ostream& out, const delivery::Attempt& a) {
 void print_request(std::ostream& err, const http::Request& req) {
   err << fmt::format("> {} {}\n", req.method, req.url);
   for (const auto& [name, value] : req.headers.fields())
-    err << fmt::format("> {}: {}\n", name, secret_header(name) ? "***" : value);
+    err << fmt::format("> {}: {}\n", name, sign::is_secret_header(name) ? "***" : value);
   err << fmt::format("> ({} body bytes) {}\n", req.body.size(), preview(req.body, 4096));
 }
 

@@ -159,6 +159,11 @@ TEST_CASE("receiver: the provider is detected from the headers; no key means unv
     CHECK(d.record.verification->provider == p);
     CHECK(d.verdict == Verdict::valid);
   }
+  // GitLab's token is the secret itself: verified, then masked in the record (order kept).
+  auto gitlab = rx->handle(signed_request("gitlab", "{}"));
+  CHECK(gitlab.verdict == Verdict::valid);
+  CHECK(gitlab.record.headers.get("X-Gitlab-Token") == "***");
+  CHECK(capture::to_line(gitlab.record).find(k_secret) == std::string::npos);
   CHECK(detect_provider(util::Headers{{"x-hub-signature-256", "sha256=00"}}) == "github");
   CHECK(detect_provider(util::Headers{{"Content-Type", "text/plain"}}).empty());
 

@@ -140,7 +140,7 @@ public:
   Result<void> init() {
     if (!m_config.provider.empty()) HOOKCTL_TRY(scheme_for(m_config.provider));
     if (!m_config.forward_to.empty()) {
-      HOOKCTL_TRY_ASSIGN(m_forward, http::parse_url(m_config.forward_to));
+      HOOKCTL_TRY(http::parse_url(m_config.forward_to));
       if (!m_deps.transport) return make_error(Errc::internal, "forwarding needs a transport");
     }
     const auto& s = m_config.script;
@@ -204,13 +204,8 @@ private:
     r.delivery_id = id;
     if (!id.empty()) r.duplicate = remember(provider + "\n" + id);
     verify(request, provider, d);
-    // GitLab's token is the secret itself: it is never captured or logged.
-    if (r.headers.get("X-Gitlab-Token")) {
-      util::Headers redacted;
-      for (const auto& [name, value] : r.headers.fields())
-        redacted.add(name, util::iequals(name, "X-Gitlab-Token") ? std::string("***") : value);
-      r.headers = std::move(redacted);
-    }
+    // A header that carries the secret itself is never captured or logged.
+    r.headers.mask(sign::is_secret_header, "***");
 
     if (m_config.handshakes && handshake(request, r.query, doc, d)) {
       d.verdict = Verdict::handshake;
@@ -242,7 +237,6 @@ private:
     capture::Record& r = d.record;
     if (provider.empty()) {
       d.verdict = Verdict::unsigned_;
-      d.note = "no signature headers";
       return;
     }
     capture::Verification v;
@@ -444,7 +438,6 @@ private:
 
   Config m_config;
   Deps m_deps;
-  http::Url m_forward;
   std::mutex m_mutex; // guards everything below
   std::map<std::string, std::unique_ptr<sign::Scheme>> m_schemes;
   std::unordered_set<std::string> m_seen;

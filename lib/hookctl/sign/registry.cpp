@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "hookctl/sign/providers.hpp"
+#include "hookctl/util/strings.hpp"
 #include "hookctl/sign/scheme.hpp"
 
 namespace hookctl::sign {
@@ -131,5 +132,7 @@ Result<std::unique_ptr<Scheme>> make_scheme(std::string_view name, const SchemeO
   }
   return info->factory(options);
 }
+
+bool is_secret_header(std::string_view name) { return util::iequals(name, "X-Gitlab-Token"); }
 
 } // namespace hookctl::sign

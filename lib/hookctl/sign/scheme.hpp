@@ -141,6 +141,10 @@ struct ProviderInfo {
 // Every provider, in display order.
 const std::vector<ProviderInfo>& providers();
 
+// Whether header `name` carries the secret itself (GitLab sends its token as is): such a value is
+// never printed, logged or captured.
+bool is_secret_header(std::string_view name);
+
 // The provider named `name`, or null.
 const ProviderInfo* find_provider(std::string_view name);
 

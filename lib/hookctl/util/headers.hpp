@@ -23,6 +23,12 @@ public:
   // Replaces every field named `name` (any case) with one `name: value`, or appends it.
   void set(std::string name, std::string value);
 
+  // Sets the value of every field whose name `which` accepts to `value`, in place (order kept).
+  template <typename Pred> void mask(Pred which, std::string_view value) {
+    for (auto& f : m_fields)
+      if (which(std::string_view(f.first))) f.second = value;
+  }
+
   // Removes every field named `name` (any case).
   void remove(std::string_view name);
 
