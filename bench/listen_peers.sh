@@ -57,6 +57,8 @@ if [ $# -ne 1 ]; then
   exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 hk="$1/apps/hookctl/hookctl"
 [ -x "$hk" ] || die "$hk not found; build the hookctl target first"
 hk=$(cd "$(dirname "$hk")" && pwd)/hookctl
@@ -72,50 +74,8 @@ case $sink_workers in '' | *[!0-9]* | 0) die "SINK_WORKERS takes a positive inte
 [[ $wrk_duration =~ ^[0-9]+[smh]?$ ]] || die "WRK_DURATION takes a wrk duration such as 10s"
 
 # --- peers -----------------------------------------------------------------------------------
-as_root() {
-  if [ "$(id -u)" = 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo "$@"
-  else
-    echo "$me: not root and no sudo to run: $*" >&2
-    return 1
-  fi
-}
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-find_nginx() {
-  local c
-  for c in "$(command -v nginx 2>/dev/null)" /usr/sbin/nginx /usr/local/sbin/nginx /usr/local/nginx/sbin/nginx; do
-    [ -n "$c" ] && [ -x "$c" ] && { echo "$c"; return 0; }
-  done
-  return 1
-}
 webhook_bin=/usr/bin/webhook
-
-missing=()
-nginx_bin=$(find_nginx) || missing+=(nginx)
-for t in curl wrk; do
-  command -v "$t" >/dev/null 2>&1 || installed "$t" || missing+=("$t")
-done
-[ -x "$webhook_bin" ] || missing+=(webhook)
-if [ ${#missing[@]} -gt 0 ]; then
-  command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get to install them"
-  echo "$me: installing from Debian: ${missing[*]}" >&2
-  as_root apt-get update -qq >&2 || die "apt-get update failed"
-  pkgs=()
-  for m in "${missing[@]}"; do
-    if [ "$m" = nginx ]; then
-      if apt-cache show nginx-light >/dev/null 2>&1; then pkgs+=(nginx-light); else pkgs+=(nginx); fi
-    else
-      pkgs+=("$m")
-    fi
-  done
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >&2 ||
-    die "apt-get install ${pkgs[*]} failed"
-  nginx_bin=$(find_nginx) || die "nginx not found after installing it"
-fi
-for t in curl wrk; do command -v "$t" >/dev/null 2>&1 || die "$t not found after installing it"; done
-[ -x "$webhook_bin" ] || die "$webhook_bin not found after installing webhook"
+ensure_peers curl wrk "$webhook_bin=webhook"
 
 # --- scratch dir, body, signature ------------------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/listen_peers.XXXXXX") || die "mktemp failed"
@@ -189,9 +149,6 @@ sed -e "s|@WORKDIR@|$tmp/webhook|g" -e "s|@SECRET@|$secret|g" "$hooks_template" 
   die "cannot write $tmp/webhook/hooks.json"
 
 # --- helpers ---------------------------------------------------------------------------------
-probe() { # probe PORT: true if something accepts connections there
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
 status_of() { # status_of URL [SIGNATURE]: the HTTP status of a POST of the body
   local h=()
   [ $# -gt 1 ] && h=(-H "X-Hub-Signature-256: $2")
@@ -231,27 +188,6 @@ start_server() {
     }
   done
   die "no free port for $name in $port_next-18399"
-}
-isnum() { [[ $1 =~ ^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]]; }
-fmt() { # fmt NUMBER DECIMALS: printf, or "?" for a figure that could not be read
-  if isnum "$1"; then printf "%.${2}f" "$1"; else printf '?'; fi
-}
-ratio() { # ratio A B: A/B with two decimals, or "?"
-  if isnum "$1" && isnum "$2"; then awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else printf "?"}'; else printf '?'; fi
-}
-verdict() { # verdict VALUE OP TARGET (OP: le, ge, lt): PASS, or MISS (also for "?")
-  isnum "$1" || { echo MISS; return; }
-  awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
-    ok = (op == "le") ? v <= t : (op == "ge") ? v >= t : v < t
-    print ok ? "PASS" : "MISS"
-  }'
-}
-to_ms() { # to_ms VALUE UNIT (ns|us|ms|s|m|h): milliseconds, or "?"
-  isnum "$1" || { echo '?'; return; }
-  awk -v v="$1" -v u="$2" 'BEGIN {
-    f = (u == "ns") ? 1e-6 : (u == "us") ? 1e-3 : (u == "ms") ? 1 : (u == "s") ? 1e3 : (u == "m") ? 6e4 : (u == "h") ? 3.6e6 : -1
-    if (f < 0) print "?"; else printf "%.6f\n", v * f
-  }'
 }
 
 # run_wrk KEY URL: one wrk run; sets rps[KEY] p50[KEY] p99[KEY] reqs[KEY] bad[KEY] note[KEY]

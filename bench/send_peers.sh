@@ -49,6 +49,8 @@ if [ $# -ne 1 ]; then
   exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 hk="$1/apps/hookctl/hookctl"
 [ -x "$hk" ] || die "$hk not found; build the hookctl target first"
 hk=$(cd "$(dirname "$hk")" && pwd)/hookctl
@@ -67,49 +69,7 @@ for v in "$send_runs" "$load_count" "$sink_workers" "${mem_counts[@]}"; do
 done
 
 # --- peers -----------------------------------------------------------------------------------
-as_root() {
-  if [ "$(id -u)" = 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo "$@"
-  else
-    echo "$me: not root and no sudo to run: $*" >&2
-    return 1
-  fi
-}
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-find_nginx() {
-  local c
-  for c in "$(command -v nginx 2>/dev/null)" /usr/sbin/nginx /usr/local/sbin/nginx /usr/local/nginx/sbin/nginx; do
-    [ -n "$c" ] && [ -x "$c" ] && { echo "$c"; return 0; }
-  done
-  return 1
-}
-
-missing=()
-nginx_bin=$(find_nginx) || missing+=(nginx)
-for t in curl hey wrk; do
-  command -v "$t" >/dev/null 2>&1 || installed "$t" || missing+=("$t")
-done
-[ -x /usr/bin/time ] || missing+=(time)
-if [ ${#missing[@]} -gt 0 ]; then
-  command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get to install them"
-  echo "$me: installing from Debian: ${missing[*]}" >&2
-  as_root apt-get update -qq >&2 || die "apt-get update failed"
-  pkgs=()
-  for m in "${missing[@]}"; do
-    if [ "$m" = nginx ]; then
-      if apt-cache show nginx-light >/dev/null 2>&1; then pkgs+=(nginx-light); else pkgs+=(nginx); fi
-    else
-      pkgs+=("$m")
-    fi
-  done
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >&2 ||
-    die "apt-get install ${pkgs[*]} failed"
-  nginx_bin=$(find_nginx) || die "nginx not found after installing it"
-fi
-for t in curl hey wrk; do command -v "$t" >/dev/null 2>&1 || die "$t not found after installing it"; done
-[ -x /usr/bin/time ] || die "/usr/bin/time not found after installing time"
+ensure_peers curl hey wrk /usr/bin/time=time
 
 # --- scratch dir, body, sink -----------------------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/send_peers.XXXXXX") || die "mktemp failed"
@@ -159,9 +119,6 @@ user_line=
 [ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);" # workers as the current user, not nobody
 mkdir -p "$tmp/logs" "$tmp/temp" || die "mkdir in $tmp failed"
 
-probe() { # probe PORT: true if something accepts connections there
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
 status_of() { # status_of URL: the HTTP status of a POST of the body
   curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H 'Content-Type: application/json' \
     --data-binary "@$body" "$1" 2>/dev/null
@@ -194,27 +151,6 @@ nginx_version=$("$nginx_bin" -v 2>&1 | sed 's|.*/||')
 # --- helpers ---------------------------------------------------------------------------------
 median() { # median < numbers, one a line
   sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "?"; else printf "%.6f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
-isnum() { [[ $1 =~ ^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]]; }
-fmt() { # fmt NUMBER DECIMALS: printf, or "?" for a figure that could not be read
-  if isnum "$1"; then printf "%.${2}f" "$1"; else printf '?'; fi
-}
-ratio() { # ratio A B: A/B with two decimals, or "?"
-  if isnum "$1" && isnum "$2"; then awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else printf "?"}'; else printf '?'; fi
-}
-verdict() { # verdict VALUE OP TARGET (OP: le, ge, lt): PASS, or MISS (also for "?")
-  isnum "$1" || { echo MISS; return; }
-  awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
-    ok = (op == "le") ? v <= t : (op == "ge") ? v >= t : v < t
-    print ok ? "PASS" : "MISS"
-  }'
-}
-to_ms() { # to_ms VALUE UNIT (ns|us|ms|s|m|h): milliseconds, or "?"
-  isnum "$1" || { echo '?'; return; }
-  awk -v v="$1" -v u="$2" 'BEGIN {
-    f = (u == "ns") ? 1e-6 : (u == "us") ? 1e-3 : (u == "ms") ? 1 : (u == "s") ? 1e3 : (u == "m") ? 6e4 : (u == "h") ? 3.6e6 : -1
-    if (f < 0) print "?"; else printf "%.6f\n", v * f
-  }'
 }
 # json_num JSON KEY_REGEX: the first number whose key matches KEY_REGEX (quotes excluded), or "?".
 json_num() {
