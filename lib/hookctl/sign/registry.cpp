@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
 #include "hookctl/sign/providers.hpp"
-#include "hookctl/util/strings.hpp"
 #include "hookctl/sign/scheme.hpp"
+#include "hookctl/util/strings.hpp"
 
 namespace hookctl::sign {
 
