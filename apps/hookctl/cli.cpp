@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -32,6 +33,16 @@ int exit_code(Errc code) {
   case Errc::internal: return 70;
   }
   return 70;
+}
+
+// CLI11's "Could not convert: --port = abc" as "invalid value 'abc' for --port (expected a number)".
+std::optional<std::string> conversion_message(std::string_view what) {
+  constexpr std::string_view k_prefix = "Could not convert: ";
+  if (!what.starts_with(k_prefix)) return std::nullopt;
+  what.remove_prefix(k_prefix.size());
+  const size_t eq = what.find(" = ");
+  if (eq == std::string_view::npos) return std::nullopt;
+  return fmt::format("invalid value '{}' for {} (expected a number in range)", what.substr(eq + 3), what.substr(0, eq));
 }
 
 std::string version_text() {
@@ -179,6 +190,8 @@ int Cli::run(const std::vector<std::string>& args) {
         error(extras_message(app.remaining(true)), hint);
       else if (where.empty() && e.get_name() == "RequiredError")
         error("no command given", hint);
+      else if (auto converted = conversion_message(e.what()))
+        error(*converted, hint);
       else
         error(e.what(), hint);
       return 2;

@@ -33,13 +33,13 @@ struct ListenFlags {
   HmacFlags hmac;
   std::string tolerance;
   std::string on_invalid = "reject";
-  std::string capture = "hookctl-captures.jsonl";
+  std::optional<std::string> capture; // default hookctl-captures.jsonl
   bool no_capture = false;
   std::string durability = "always";
   bool repair = false;
   bool no_handshake = false;
   std::string verify_token;
-  int status = 200;
+  std::optional<int> status; // 200 unless given
   std::string delay;
   std::string respond;
   double fail_rate = 0;
@@ -48,7 +48,7 @@ struct ListenFlags {
   std::string sequence;
   std::string sequence_scope = "id";
   double reset_rate = 0;
-  std::optional<uint64_t> seed;
+  std::string seed;
   std::string forward_to;
   int expect = 0;
   std::string timeout;
@@ -81,6 +81,9 @@ Result<http::Response> load_respond(const std::string& arg, Context& ctx) {
                                                arg, why));
   };
   if (doc.is_discarded() || !doc.is_object()) return bad("not a JSON object");
+  for (const auto& [key, value] : doc.items()) {
+    if (key != "status" && key != "headers" && key != "body") return bad(fmt::format("unknown key \"{}\"", key));
+  }
   http::Response r;
   r.status = 200;
   if (doc.contains("status")) {
@@ -114,6 +117,30 @@ Result<std::vector<int>> parse_sequence(const std::string& text) {
     out.push_back(static_cast<int>(v));
   }
   return out;
+}
+
+// What the banner says about scripted answers: "200", "500,500,200 per delivery id; delay 2s".
+std::string script_text(const receiver::Script& s, const std::string& delay, bool plain) {
+  std::vector<std::string> parts;
+  if (!s.sequence.empty()) {
+    std::vector<std::string> codes;
+    for (int c : s.sequence) codes.push_back(std::to_string(c));
+    parts.push_back(fmt::format("sequence {} (the last repeats), counted {}", fmt::join(codes, ","),
+                                s.per_delivery ? "per delivery id (globally without one)" : "globally"));
+  } else if (s.respond) {
+    parts.push_back(fmt::format("{} from --respond", s.respond->status));
+  } else if (plain) {
+    parts.push_back(std::to_string(s.status));
+  } else {
+    parts.push_back("what the app answers");
+  }
+  if (s.fail_first > 0)
+    parts.push_back(fmt::format("the first {} attempt(s) {} {}", s.fail_first,
+                                s.per_delivery ? "of each delivery get" : "get", s.fail_status));
+  if (s.fail_rate > 0) parts.push_back(fmt::format("{:g}% get {}", s.fail_rate * 100, s.fail_status));
+  if (s.reset_rate > 0) parts.push_back(fmt::format("{:g}% reset", s.reset_rate * 100));
+  if (s.delay.count() > 0) parts.push_back(fmt::format("after a delay of {}", delay));
+  return fmt::format("{}", fmt::join(parts, "; "));
 }
 
 bool is_loopback(const std::string& host) {
@@ -188,8 +215,25 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
   config.path_prefix = f.path;
   if (!config.path_prefix.empty() && config.path_prefix.front() != '/') config.path_prefix = "/" + config.path_prefix;
   auto& s = config.script;
-  if (f.status < 100 || f.status > 599) return make_error(Errc::usage, "--status takes 100 to 599");
-  s.status = f.status;
+  if (f.status && (*f.status < 100 || *f.status > 599)) return make_error(Errc::usage, "--status takes 100 to 599");
+  s.status = f.status.value_or(200);
+  // Options that would silently override each other are refused together.
+  auto conflict = [](bool a, std::string_view na, bool b, std::string_view nb) -> Result<void> {
+    if (a && b)
+      return make_error(Errc::usage, fmt::format("{} and {} do not go together: {} decides the answer", na, nb, na));
+    return {};
+  };
+  const bool seq = !f.sequence.empty();
+  HOOKCTL_TRY(conflict(seq, "--sequence", f.fail_first != 0, "--fail-first"));
+  HOOKCTL_TRY(conflict(seq, "--sequence", f.fail_rate != 0, "--fail-rate"));
+  HOOKCTL_TRY(conflict(seq, "--sequence", f.status.has_value(), "--status"));
+  HOOKCTL_TRY(conflict(seq, "--sequence", !f.respond.empty(), "--respond"));
+  HOOKCTL_TRY(conflict(!f.respond.empty(), "--respond", f.status.has_value(), "--status"));
+  HOOKCTL_TRY(conflict(!f.forward_to.empty(), "--forward-to", f.status.has_value(), "--status"));
+  HOOKCTL_TRY(conflict(!f.forward_to.empty(), "--forward-to", !f.respond.empty(), "--respond"));
+  if (f.no_capture && f.capture) return make_error(Errc::usage, "--capture and --no-capture do not go together");
+  if (f.capture && f.capture->empty()) return make_error(Errc::usage, "--capture needs a file name");
+  const std::string capture_file = f.capture.value_or("hookctl-captures.jsonl");
   if (!f.delay.empty()) {
     HOOKCTL_TRY_ASSIGN(s.delay, util::parse_duration(f.delay));
   }
@@ -207,8 +251,11 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
     return make_error(Errc::usage, "--sequence-scope takes id or global");
   s.per_delivery = f.sequence_scope == "id";
   uint64_t seed = 0;
-  if (f.seed) {
-    seed = *f.seed;
+  if (!f.seed.empty()) {
+    long long v = 0;
+    if (!util::parse_int64(f.seed, v) || v < 0)
+      return make_error(Errc::usage, fmt::format("invalid --seed '{}': use a whole number 0 or above", f.seed));
+    seed = static_cast<uint64_t>(v);
   } else {
     std::string r = ctx.random(8);
     for (char c : r) seed = (seed << 8) | static_cast<unsigned char>(c);
@@ -264,7 +311,7 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
     capture::StoreOptions o;
     o.durability = durability;
     o.repair = f.repair;
-    HOOKCTL_TRY_ASSIGN(store, capture::Store::open(f.capture, o));
+    HOOKCTL_TRY_ASSIGN(store, capture::Store::open(capture_file, o));
   }
 
   // --- serving -----------------------------------------------------------------------------------
@@ -275,17 +322,37 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
   const bool json = g.json;
   const bool verbose = g.verbose;
   const bool quiet = g.quiet;
+  // A request the server refused itself (413, 408, malformed, ...) gets a log line like any other,
+  // and a capture record when its head arrived (there is something to look at).
   so.on_error = [&](const http::ServerError& e) {
     {
       std::lock_guard lock(tally.mutex);
       ++tally.protocol_errors;
     }
-    if (quiet) return;
+    std::optional<capture::Record> record;
+    std::string capture_error;
+    if (e.request) {
+      record = receiver::refused_record(e, unix_us(), ctx.random(10));
+      if (store) {
+        if (auto appended = store->append(*record); !appended) capture_error = appended.error().message;
+      }
+    }
     std::lock_guard lock(out_mutex);
-    err << fmt::format("hookctl: {} {}: {}\n", e.remote,
-                       e.status > 0 ? fmt::format("answered {}", e.status) : std::string("connection dropped"),
-                       e.reason)
-        << std::flush;
+    if (json) {
+      if (record) out << capture::to_line(*record) << std::flush;
+      return;
+    }
+    if (quiet && capture_error.empty()) return;
+    const std::string answer = e.status > 0 ? std::to_string(e.status) : std::string("dropped");
+    if (record)
+      out << fmt::format("{} {} {}{}  refused ({})  -> {}\n", util::format_rfc3339(unix_us() / 1000000).substr(11, 8),
+                         record->method, record->path, record->query.empty() ? "" : "?" + record->query, e.reason,
+                         answer);
+    else
+      out << fmt::format("{} - -  refused ({}) from {}  -> {}\n",
+                         util::format_rfc3339(unix_us() / 1000000).substr(11, 8), e.reason, e.remote, answer);
+    if (!capture_error.empty()) out << fmt::format("  capture failed: {}\n", capture_error);
+    out << std::flush;
   };
   auto handler = [&](const http::ServerRequest& request) -> http::Response {
     receiver::Handled h = receiver::handle_and_capture(*rx, store.get(), request);
@@ -299,6 +366,9 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
       ++tally.statuses[response.status];
       if (!capture_error.empty()) ++tally.capture_failures;
     }
+    // The scripted --delay passes before the line is printed: the line tells when the answer went out,
+    // and its latency (like the record's) includes the delay.
+    if (d.delay.count() > 0) std::this_thread::sleep_for(d.delay);
     {
       std::lock_guard lock(out_mutex);
       if (json) {
@@ -312,7 +382,6 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
     if (d.verdict == receiver::Verdict::valid && response.status >= 200 && response.status <= 299 &&
         !d.record.duplicate)
       ++tally.valid;
-    if (d.delay.count() > 0) std::this_thread::sleep_for(d.delay);
     return h.response;
   };
 
@@ -332,16 +401,19 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
     else
       provider_text = nkeys > 0 ? fmt::format("detected from the headers, verifying with {} key(s)", nkeys)
                                 : "detected from the headers, not verifying (no secret given)";
-    err << fmt::format("  provider:   {}; invalid signatures are {}\n", provider_text,
-                       config.reject_invalid ? "answered 401" : "accepted");
+    if (nkeys > 0)
+      err << fmt::format("  provider:   {}; invalid signatures are {}\n", provider_text,
+                         config.reject_invalid ? "answered 401" : "accepted (--on-invalid accept)");
+    else
+      err << fmt::format("  provider:   {}; every delivery is accepted\n", provider_text);
     if (store) {
       const auto& o = store->opened();
-      err << fmt::format("  capture:    {} (durability {}; {} record(s) already, next seq {})\n", f.capture,
+      err << fmt::format("  capture:    {} (durability {}; {} record(s) already, next seq {})\n", capture_file,
                          capture::durability_name(durability), o.records, o.last_seq + 1);
       if (o.torn_bytes > 0)
         err << fmt::format("  repaired:   a torn last line ({} bytes, from a crash) was removed\n", o.torn_bytes);
       if (o.repaired > 0)
-        err << fmt::format("  repaired:   {} corrupt line(s) moved to {}.rejected\n", o.repaired, f.capture);
+        err << fmt::format("  repaired:   {} corrupt line(s) moved to {}.rejected\n", o.repaired, capture_file);
     } else {
       err << "  capture:    off (--no-capture)\n";
     }
@@ -350,6 +422,7 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
                                                                : "off");
     if (!f.forward_to.empty()) err << fmt::format("  forward to: {}\n", f.forward_to);
     if (!tls_note.empty()) err << fmt::format("  tls:        {}\n", tls_note);
+    err << fmt::format("  answers:    {}\n", script_text(s, f.delay, f.forward_to.empty()));
     if (s.fail_rate > 0 || s.reset_rate > 0)
       err << fmt::format("  seed:       {} (--seed {} replays the same decisions)\n", seed, seed);
     if (!is_loopback(f.host))
@@ -389,7 +462,7 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
                        statuses.empty() ? "" : "; answered " + fmt::format("{}", fmt::join(statuses, ", ")),
                        tally.protocol_errors > 0 ? fmt::format("; {} refused at the HTTP level", tally.protocol_errors)
                                                  : "",
-                       store ? fmt::format("; captured in {}", f.capture) : "");
+                       store ? fmt::format("; captured in {}", capture_file) : "");
   }
   if (!flush_error.empty()) return make_error(Errc::environment, flush_error);
   if (interrupts.flag().load()) return interrupts.signal() == SIGINT ? 130 : 0;
@@ -431,8 +504,8 @@ Command register_listen(CLI::App& root, Globals& g, Context& ctx) {
       ->check(CLI::IsMember({"reject", "accept"}))
       ->capture_default_str()
       ->group(verify);
-  cmd->add_option("--capture", f->capture, "Append every request to this JSON Lines file")
-      ->capture_default_str()
+  cmd->add_option("--capture", f->capture,
+                  "Append every request to this JSON Lines file (default: hookctl-captures.jsonl)")
       ->group(cap);
   cmd->add_flag("--no-capture", f->no_capture, "Do not write a capture file")->group(cap);
   cmd->add_option("--durability", f->durability, "always (fsync before answering), batch (every 100 ms) or none")
@@ -443,7 +516,7 @@ Command register_listen(CLI::App& root, Globals& g, Context& ctx) {
       ->group(cap);
   cmd->add_flag("--no-handshake", f->no_handshake, "Do not answer providers' endpoint checks")->group(answer);
   cmd->add_option("--verify-token", f->verify_token, "The hub.verify_token Meta/WhatsApp checks send")->group(answer);
-  cmd->add_option("--status", f->status, "Status for accepted deliveries")->capture_default_str()->group(answer);
+  cmd->add_option("--status", f->status, "Status for accepted deliveries (default: 200)")->group(answer);
   cmd->add_option("--delay", f->delay, "Wait this long before answering")->group(answer);
   cmd->add_option("--respond", f->respond, "Answer from @FILE: {\"status\":..., \"headers\":{...}, \"body\":...}")
       ->group(answer);

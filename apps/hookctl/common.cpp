@@ -1,10 +1,12 @@
 #include "common.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -198,8 +200,15 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 std::atomic<int> g_signal{0};
 extern "C" void on_interrupt(int sig) {
+  // A second Ctrl-C while the first one is still winding down quits at once (what is captured is
+  // already in the file: records are written before their answers).
+  if (g_interrupted.load() && sig == SIGINT) _exit(130);
   g_signal.store(sig);
   g_interrupted.store(true);
+  if (sig == SIGINT) {
+    static const char msg[] = "\nhookctl: stopping (Ctrl-C again to quit at once)\n";
+    (void)!::write(STDERR_FILENO, msg, sizeof msg - 1);
+  }
 }
 } // namespace
 

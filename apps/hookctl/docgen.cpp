@@ -298,7 +298,7 @@ std::string page(const CLI::App& root, const CLI::App* cmd) {
       s += fmt::format(".TP\n\\fBhookctl\\-{}\\fR(1)\n{}\n", roff(c->get_name()), roff(c->get_description()));
   }
   s += ".SH OPTIONS\n" + options_section(options_of(cmd ? *cmd : root));
-  if (cmd) s += "Global options (see \\fBhookctl\\fR(1)) are accepted too.\n";
+  if (cmd) s += ".PP\nGlobal options (see \\fBhookctl\\fR(1)) are accepted too.\n";
   s += ".SH EXAMPLES\n";
   for (const auto& e : doc.examples)
     s += ".PP\n" + roff(e.what) + ":\n.PP\n.RS 4\n.nf\n" + roff(e.command) + "\n.fi\n.RE\n";

@@ -336,5 +336,22 @@ TEST_CASE("cli: verify --capture checks each record of a capture file as of when
   auto broken = run({"verify", "--capture", path.string(), "--secret", "s3"});
   CHECK(broken.code == 2);
   CHECK(broken.err.find(":3: ") != std::string::npos);
+
+  // A record whose provider needs a key kind not given (Discord: --public-key) is reported as not
+  // checkable, and the records after it are still checked. A refused request (no body) is skipped.
+  {
+    std::ofstream out(path);
+    auto discord = nlohmann::json::parse(record(1, "01CCCCCCCCCCCCCCCCCCCCCCCC", "{}"));
+    discord["verification"] = {{"provider", "discord"}, {"valid", false}, {"reason", "x"}, {"code", "no_key"}};
+    auto refused = nlohmann::json::parse(record(2, "01DDDDDDDDDDDDDDDDDDDDDDDD", ""));
+    refused["refused"] = "the body is larger than 1024 bytes";
+    out << discord.dump() << "\n" << refused.dump() << "\n" << record(3, "01AAAAAAAAAAAAAAAAAAAAAAAA", k_body);
+  }
+  auto mixed = run({"verify", "--capture", path.string(), "--secret", "s3"});
+  CHECK(mixed.code == 1);
+  CHECK(mixed.out.find("seq 1 01CCCCCCCCCCCCCCCCCCCCCCCC POST /h: unchecked (discord)") != std::string::npos);
+  CHECK(mixed.out.find("01DDDDDDDDDDDDDDDDDDDDDDDD") == std::string::npos);
+  CHECK(mixed.out.find("seq 3 01AAAAAAAAAAAAAAAAAAAAAAAA POST /h: valid (github)") != std::string::npos);
+  CHECK(mixed.err.find("2 record(s) checked, 0 invalid, 1 not checkable") != std::string::npos);
   std::filesystem::remove(path);
 }

@@ -208,11 +208,46 @@ expect "torn last line reported" grep -q 'torn last line' "$tmp/torn.err"
 # Limits: a body over --max-body is answered 413 and the receiver keeps serving.
 kill -TERM "$lpid"
 wait_exit "$lpid"
-start_listen limits --no-capture --max-body 1k
+start_listen limits --capture "$tmp/limits.jsonl" --max-body 1k
 big=$(head -c 4096 /dev/zero | tr '\0' 'a')
-expect "413 over --max-body" [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data "$big" "http://127.0.0.1:$port/")" = 413 ]
+expect "413 over --max-body" [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data "$big" "http://127.0.0.1:$port/big")" = 413 ]
 expect "still serving after a 413" [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data x "http://127.0.0.1:$port/")" = 200 ]
+# A request refused at the HTTP level is logged like any other, and captured (head only) with why.
+printf 'GET / HTTP/1.1\nHost: x\n\n' | timeout 5 curl -s -o /dev/null telnet://127.0.0.1:$port 2>/dev/null
 kill -TERM "$lpid"
 wait_exit "$lpid"
+expect "the 413 is logged on stdout" grep -q 'POST /big  refused (.*)  -> 413' "$tmp/limits.out"
+expect "the 413 is captured with its reason" grep -q '"path":"/big".*"status":413.*"refused":"' "$tmp/limits.jsonl"
+expect "a bare-LF request is logged as refused" grep -q 'refused (.*bare LF.*) from .*  -> 400' "$tmp/limits.out"
+
+# --- shutdown: Ctrl-C stops accepting at once; a second Ctrl-C quits without waiting -------------
+start_listen drain --no-capture --delay 4s
+curl -s -o /dev/null --max-time 10 -X POST --data x "http://127.0.0.1:$port/slow" &
+pids+=($!)
+sleep 0.3
+kill -INT "$lpid"
+sleep 0.3
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/" 2>/dev/null)
+expect "new connections are refused while draining (got $code)" [ "$code" = 000 ]
+expect "still draining the delayed request" kill -0 "$lpid"
+t0=$(date +%s%N)
+kill -INT "$lpid"
+wait_exit "$lpid"
+t1=$(date +%s%N)
+expect "a second Ctrl-C exits 130 ($rc)" [ "$rc" = 130 ]
+expect "a second Ctrl-C does not wait for the delay" [ $(((t1 - t0) / 1000000)) -lt 2000 ]
+
+# --- HTTPS: --tls serves a self-signed certificate; plain HTTP on that port gets a clear 400 -------
+mkdir -p "$tmp/tls" && cd "$tmp/tls" || exit 1
+start_listen tls --no-capture --tls -p github --secret "$secret"
+expect "the certificate file is written" [ -s "$tmp/tls/hookctl-tls-cert.pem" ]
+"$bin" send "https://127.0.0.1:$port/x" -p github --secret "$secret" --data '{}' \
+  --cacert "$tmp/tls/hookctl-tls-cert.pem" >"$tmp/tls.send" 2>&1
+expect "send over https with --cacert verifies" grep -q '^attempt 1: 200' "$tmp/tls.send"
+expect "plain HTTP on the HTTPS port gets 400" \
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")" = 400 ]
+kill -TERM "$lpid"
+wait_exit "$lpid"
+cd "$tmp" || exit 1
 
 exit $fail

@@ -355,6 +355,9 @@ TEST_CASE("http::RequestParser: malformed requests get their status, whole and b
       {"TE chunked, gzip", with_host("POST /", "Transfer-Encoding: chunked, gzip\r\n", "0\r\n\r\n"), 501},
       {"TE in two headers", with_host("POST /", "Transfer-Encoding: chunked\r\nTransfer-Encoding: x\r\n"), 501},
       {"TE empty", with_host("POST /", "Transfer-Encoding:\r\n"), 501},
+      // Line endings (RFC 9112, 2.2): a bare LF is refused as soon as it is seen
+      {"bare LF line endings", "GET / HTTP/1.1\nHost: a\n\n", 400},
+      {"bare LF after the request line", "GET / HTTP/1.1\nHost: a", 400},
       // Request line (RFC 9112, 3)
       {"HTTP/2.0", "GET / HTTP/2.0\r\n" + host + "\r\n", 505},
       {"HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505},
@@ -703,4 +706,16 @@ TEST_CASE("http::RequestParser: the malformed requests of tests/data/http get th
     CAPTURE(name);
     CHECK_MESSAGE(std::binary_search(files.begin(), files.end(), name), "README row without a file");
   }
+}
+
+TEST_CASE("http::RequestParser: a bare LF is refused when it arrives, not at the end of the connection") {
+  RequestParser p({});
+  CHECK(p.feed("GET / HTTP/1.1\n") == RequestParser::State::error);
+  CHECK(p.error_status() == 400);
+  CHECK(p.error().find("bare LF") != std::string::npos);
+  // CRLF split across pieces is not a bare LF.
+  RequestParser q({});
+  CHECK(q.feed("GET / HTTP/1.1\r") == RequestParser::State::incomplete);
+  CHECK(q.feed("\nHost: a\r") == RequestParser::State::incomplete);
+  CHECK(q.feed("\n\r\n") == RequestParser::State::complete);
 }

@@ -424,3 +424,141 @@ TEST_CASE("receiver::handle_and_capture: captured before answering; a failed cap
   CHECK(bodies == std::vector<std::string>{"first", "third"});
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("receiver: a signed handshake with a forged signature is refused, not answered") {
+  Config c;
+  c.provider = "slack";
+  c.keys.secrets = {k_secret};
+  auto rx = make(c);
+  const std::string body = R"({"token":"x","challenge":"ch4llenge","type":"url_verification"})";
+  auto good = rx->handle(signed_request("slack", body, "/s"));
+  CHECK(good.verdict == Verdict::handshake);
+  CHECK(good.response.body == "ch4llenge");
+  auto forged = signed_request("slack", body, "/s");
+  forged.body = R"({"token":"x","challenge":"evil","type":"url_verification"})";
+  auto f = rx->handle(forged);
+  CHECK(f.verdict == Verdict::invalid);
+  CHECK(f.response.status == 401);
+  CHECK(f.response.body.find("evil") == std::string::npos);
+  // With --on-invalid accept the challenge is answered, as any invalid delivery would be accepted.
+  c.reject_invalid = false;
+  CHECK(make(c)->handle(forged).response.body == "evil");
+  // Meta's check is not signed: a configured provider does not block it.
+  c.reject_invalid = true;
+  c.verify_token = "tok";
+  auto meta = make(c)->handle(plain("GET", "/m?hub.mode=subscribe&hub.challenge=42&hub.verify_token=tok"));
+  CHECK(meta.response.status == 200);
+  CHECK(meta.response.body == "42");
+  // The token is a secret: captured masked.
+  CHECK(meta.record.query == "hub.mode=subscribe&hub.challenge=42&hub.verify_token=***");
+}
+
+TEST_CASE("receiver: keys are checked at startup; a detected provider without a usable key is unverified") {
+  auto refused = [](Config c) {
+    auto r = Receiver::create(std::move(c), fake_deps());
+    return r.ok() ? std::string() : r.error().message;
+  };
+  Config bad_pub;
+  bad_pub.keys.public_keys = {"zz"};
+  CHECK(refused(bad_pub).find("Ed25519 public key") != std::string::npos);
+  Config wrong_kind;
+  wrong_kind.provider = "discord";
+  wrong_kind.keys.secrets = {"abc"};
+  CHECK(refused(wrong_kind).find("--public-key") != std::string::npos);
+  Config not_whsec;
+  not_whsec.provider = "standard";
+  not_whsec.keys.secrets = {"not!!base64"};
+  CHECK(refused(not_whsec).find("whsec_") != std::string::npos);
+  CHECK(refused(not_whsec).find("not!!base64") == std::string::npos); // the secret is not shown
+  Config fine;
+  fine.provider = "github";
+  fine.keys.secrets = {"dev-secret"};
+  CHECK(refused(fine).empty());
+
+  // Detected: a GitHub-style secret cannot check a Standard Webhooks delivery, nor Discord's.
+  Config detect;
+  detect.keys.secrets = {"dev-secret"};
+  auto rx = make(detect);
+  auto std_req = signed_request("standard", "{}");
+  auto d = rx->handle(std_req);
+  CHECK(d.verdict == Verdict::unverified);
+  CHECK(d.record.verification->reason_code == "no_key");
+  CHECK(d.response.status == 200);
+  auto discord = plain("POST", "/d", R"({"type":1})");
+  discord.headers.add("X-Signature-Ed25519", std::string(128, 'a'));
+  discord.headers.add("X-Signature-Timestamp", std::to_string(k_now_s));
+  auto dd = rx->handle(discord);
+  CHECK(dd.verdict == Verdict::unverified);
+  CHECK(dd.note.find("--public-key") != std::string::npos);
+}
+
+TEST_CASE("receiver: --path matches whole segments after removing dot segments") {
+  Config c;
+  c.path_prefix = "/hooks";
+  auto rx = make(c);
+  auto status = [&](const std::string& target) { return rx->handle(plain("POST", target, "{}")).response.status; };
+  CHECK(status("/hooks") == 200);
+  CHECK(status("/hooks/") == 200);
+  CHECK(status("/hooks/github?x=1") == 200);
+  CHECK(status("/hooks/a/../b") == 200);
+  CHECK(status("/hooksX") == 404);
+  CHECK(status("/hooks/../admin") == 404);
+  CHECK(status("/hooks/%2e%2E/admin") == 404);
+  CHECK(status("/other/../hooks/x") == 200);
+  c.path_prefix = "/hooks/";
+  CHECK(make(c)->handle(plain("POST", "/hooks", "{}")).response.status == 200);
+}
+
+TEST_CASE("receiver: absolute-form targets, --delay in the recorded latency, refused requests") {
+  auto rx = make(Config{});
+  auto abs = rx->handle(plain("POST", "http://example.test:8080/p/q?x=1", "{}"));
+  CHECK(abs.record.path == "/p/q");
+  CHECK(abs.record.query == "x=1");
+  CHECK(rx->handle(plain("POST", "http://example.test", "{}")).record.path == "/");
+
+  Config c;
+  c.script.delay = std::chrono::milliseconds(250);
+  auto delayed = make(c)->handle(plain("POST", "/x", "{}"));
+  CHECK(delayed.delay == std::chrono::milliseconds(250));
+  REQUIRE(delayed.record.response.has_value());
+  CHECK(delayed.record.response->latency_ms >= 250.0);
+
+  http::ServerError e;
+  e.remote = "127.0.0.1:9";
+  e.status = 413;
+  e.reason = "the body is larger than 1024 bytes";
+  auto head = std::make_shared<http::ServerRequest>(plain("POST", "/big?a=b"));
+  head->headers.add("X-Gitlab-Token", "s3cret");
+  e.request = head;
+  auto r = refused_record(e, k_now_s * 1'000'000, std::string(10, 'x'));
+  CHECK(r.method == "POST");
+  CHECK(r.path == "/big");
+  CHECK(r.query == "a=b");
+  CHECK(r.refused == e.reason);
+  CHECK(r.response->status == 413);
+  CHECK(r.headers.get("X-Gitlab-Token") == "***");
+  auto line = capture::to_line(r);
+  CHECK(line.find(R"("refused":"the body is larger than 1024 bytes")") != std::string::npos);
+  auto back = capture::parse_line(line);
+  REQUIRE(back.ok());
+  CHECK(back->refused == r.refused);
+}
+
+TEST_CASE("receiver: forwarding drops the headers a Connection header names, both ways") {
+  FakeApp app;
+  app.answer = http::Response{200, {{"Connection", "X-App-Hop"}, {"X-App-Hop", "1"}, {"X-Kept", "2"}}, ""};
+  Config c;
+  c.forward_to = "http://127.0.0.1:3000";
+  auto rx = make(c, fake_deps([&] { return std::make_unique<FakeTransport>(app); }));
+  auto req = plain("POST", "/x", "{}");
+  req.headers.add("Connection", "keep-alive, X-Hop");
+  req.headers.add("X-Hop", "secret-ish");
+  req.headers.add("X-Stay", "1");
+  auto d = rx->handle(req);
+  REQUIRE(app.seen.size() == 1);
+  CHECK_FALSE(app.seen[0].headers.get("X-Hop").has_value());
+  CHECK_FALSE(app.seen[0].headers.get("Connection").has_value());
+  CHECK(app.seen[0].headers.get("X-Stay") == "1");
+  CHECK_FALSE(d.response.headers.get("X-App-Hop").has_value());
+  CHECK(d.response.headers.get("X-Kept") == "2");
+}

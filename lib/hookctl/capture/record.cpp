@@ -220,6 +220,7 @@ Result<Record> parse_object(const Json& root) {
     HOOKCTL_TRY_ASSIGN(r.duplicate, f.boolean("duplicate"));
   }
   HOOKCTL_TRY_ASSIGN(r.delivery_id, f.optional_string("delivery_id"));
+  HOOKCTL_TRY_ASSIGN(r.refused, f.optional_string("refused"));
   return r;
 }
 
@@ -233,7 +234,7 @@ bool operator==(const Record& a, const Record& b) {
          a.method == b.method && a.path == b.path && a.query == b.query && a.headers.fields() == b.headers.fields() &&
          a.body == b.body && a.verification == b.verification && a.response == b.response &&
          a.event_type == b.event_type && a.handshake == b.handshake && a.duplicate == b.duplicate &&
-         a.delivery_id == b.delivery_id;
+         a.delivery_id == b.delivery_id && a.refused == b.refused;
 }
 
 std::string to_line(const Record& record) {
@@ -281,6 +282,7 @@ std::string to_line(const Record& record) {
   if (!record.handshake.empty()) j["handshake"] = record.handshake;
   if (record.duplicate) j["duplicate"] = true;
   if (!record.delivery_id.empty()) j["delivery_id"] = record.delivery_id;
+  if (!record.refused.empty()) j["refused"] = record.refused;
   // Body and headers are valid UTF-8 by now; `replace` only touches the other text fields, which the
   // strict default would turn into an exception.
   std::string line = j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);

@@ -52,6 +52,7 @@ struct Record {
   std::string handshake;   // the handshake answered ("slack.url_verification"), when one was
   bool duplicate = false;  // a delivery id seen before in this session
   std::string delivery_id; // the provider's delivery id (webhook-id, X-GitHub-Delivery, ...)
+  std::string refused;     // why the server refused the request at the HTTP level (413, 408, ...)
 };
 
 // True when `a` and `b` hold the same bytes in every field (headers compared in order, by case).

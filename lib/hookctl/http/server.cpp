@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -188,10 +189,11 @@ public:
   void stop() override {
     m_stop = true;
     if (m_accept.joinable()) m_accept.join();
-    std::unique_lock lock(m_mutex);
-    m_idle.wait(lock, [&] { return m_connections == 0; });
+    // Nothing new is accepted while the requests in progress drain: a client sees a refusal.
     if (m_fd >= 0) ::close(m_fd);
     m_fd = -1;
+    std::unique_lock lock(m_mutex);
+    m_idle.wait(lock, [&] { return m_connections == 0; });
   }
 
 private:
@@ -238,10 +240,22 @@ private:
     m_idle.notify_all();
   }
 
-  void report(const std::string& remote, int status, std::string reason) const {
+  void report(const std::string& remote, int status, std::string reason, const RequestParser* parser = nullptr) const {
     if (!m_options.on_error) return;
     try {
-      m_options.on_error(ServerError{remote, status, std::move(reason)});
+      ServerError e{remote, status, std::move(reason), nullptr};
+      if (parser && parser->head_done()) {
+        auto head = std::make_shared<ServerRequest>();
+        const ParsedRequest& p = parser->request();
+        head->method = p.method;
+        head->target = p.target;
+        head->version = p.version;
+        head->headers = p.headers;
+        head->remote = remote;
+        head->tls = m_options.tls != nullptr;
+        e.request = std::move(head);
+      }
+      m_options.on_error(e);
     } catch (...) { // a logging failure must not take the connection thread down
     }
   }
@@ -261,6 +275,13 @@ private:
     Connection conn{fd, nullptr};
     if (m_options.tls) {
       set_timeouts(fd, m_options.read_timeout, m_options.read_timeout);
+      // A TLS handshake starts with byte 0x16; a letter is a plain HTTP request on the HTTPS port.
+      char first = 0;
+      if (::recv(fd, &first, 1, MSG_PEEK) == 1 && std::isalpha(static_cast<unsigned char>(first))) {
+        conn.write_all(serialize_response({400, {}, "this port speaks HTTPS: use an https:// URL\n"}, false, true));
+        report(remote, 400, "a plain HTTP request on the HTTPS port");
+        return;
+      }
       auto tls = m_options.tls->accept(fd);
       if (!tls) {
         report(remote, 0, tls.error().message);
@@ -290,7 +311,7 @@ private:
         if (!parser.started() && (m_stop || now >= idle_until)) return; // idle: just close
         if (read_until && now >= *read_until) {
           conn.write_all(serialize_response({408, {}, "request timeout\n"}, false, true));
-          report(remote, 408, "the request did not arrive within the read timeout");
+          report(remote, 408, "the request did not arrive within the read timeout", &parser);
           return;
         }
         long n = conn.read(buf.data(), buf.size());
@@ -299,14 +320,14 @@ private:
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
           continue; // the slice passed: check the clocks and stop()
         } else {
-          if (parser.started()) report(remote, 400, "the connection closed in the middle of a request");
+          if (parser.started()) report(remote, 0, "the connection closed in the middle of a request", &parser);
           return;
         }
       }
       if (state == RequestParser::State::error) {
         const int status = parser.error_status();
         conn.write_all(serialize_response({status, {}, parser.error() + "\n"}, false, true));
-        report(remote, status, parser.error());
+        report(remote, status, parser.error(), &parser);
         return;
       }
       ParsedRequest& parsed = parser.request();

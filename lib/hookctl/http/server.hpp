@@ -38,8 +38,10 @@ using Handler = std::function<Response(const ServerRequest&)>;
 // 431), unsupported (501, 505), too slow (408), or over the connection limit (503).
 struct ServerError {
   std::string remote;
-  int status = 0;
+  int status = 0; // 0: the connection was dropped without an answer
   std::string reason;
+  // The request's method, target and headers when its head had arrived (body empty), else null.
+  std::shared_ptr<const ServerRequest> request;
 };
 
 // Where and how the server listens.
@@ -67,8 +69,9 @@ public:
   virtual ~Server() = default;
   // The bound port (the chosen one when `ServerOptions::port` was 0).
   virtual uint16_t port() const = 0;
-  // Stops accepting, lets requests being handled finish and be answered, closes every connection
-  // and joins every thread; safe to call twice.
+  // Stops accepting and closes the listening socket at once (new connections are refused), lets
+  // requests being handled finish and be answered, closes every connection and joins every
+  // thread; safe to call twice.
   virtual void stop() = 0;
 };
 

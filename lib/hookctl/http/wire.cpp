@@ -319,6 +319,7 @@ RequestParser::State RequestParser::reset(std::string leftover) {
   m_expect_continue = false;
   m_keep_alive = true;
   m_started = false;
+  m_lf_scanned = 0;
   m_error_status = 0;
   m_error.clear();
   return feed(leftover);
@@ -355,6 +356,14 @@ RequestParser::State RequestParser::parse_head() {
   while (skip + 1 < m_buf.size() && m_buf.compare(skip, 2, "\r\n") == 0) skip += 2;
   if (skip > 0) m_buf.erase(0, skip);
   size_t end = m_buf.find("\r\n\r\n");
+  // A line ended by a bare LF would otherwise wait for a CRLFCRLF that never comes (RFC 9112, 2.2
+  // lets a server refuse it): refuse it at once.
+  const size_t scanned = end == std::string::npos ? m_buf.size() : end;
+  if (skip > 0) m_lf_scanned = 0;
+  for (size_t i = m_buf.find('\n', m_lf_scanned); i < scanned; i = m_buf.find('\n', i + 1)) {
+    if (i == 0 || m_buf[i - 1] != '\r') return fail(400, "a line of the request head ends in a bare LF, not CRLF");
+  }
+  m_lf_scanned = scanned; // bytes already checked are not scanned again on the next feed
   if (end == std::string::npos) {
     // The CRLFCRLF may start in the last 3 bytes: a head within the limit can have up to
     // max_head + 3 bytes before its end is found (the same answer for any split of the bytes).

@@ -106,6 +106,7 @@ private:
   bool m_expect_continue = false;
   bool m_keep_alive = true;
   bool m_started = false;
+  size_t m_lf_scanned = 0; // head bytes already checked for bare LFs
   int m_error_status = 0;
   std::string m_error;
 };

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hookctl/crypto/crypto.hpp"
+#include "hookctl/sign/keys.hpp"
 #include "hookctl/util/encoding.hpp"
 #include "hookctl/util/strings.hpp"
 
@@ -124,6 +125,126 @@ bool hop_by_hop(std::string_view name) {
   return false;
 }
 
+// Whether `keys` hold material `info`'s scheme can verify with: an HMAC secret or token, an
+// Ed25519 key, or (Standard Webhooks) either, where the secret must decode as whsec_ + base64.
+bool usable_keys(const sign::ProviderInfo& info, const sign::Keys& keys) {
+  const bool ed25519 = !keys.public_keys.empty() || !keys.private_keys.empty();
+  switch (info.key_kind) {
+  case sign::KeyKind::secret:
+  case sign::KeyKind::token: return !keys.secrets.empty();
+  case sign::KeyKind::ed25519: return ed25519;
+  case sign::KeyKind::secret_or_ed25519:
+    if (ed25519) return true;
+    for (const auto& s : keys.secrets) {
+      if (sign::decode_whsec(s)) return true;
+    }
+    return false;
+  }
+  return false;
+}
+
+// The flag that gives `info`'s kind of key, for messages.
+std::string_view key_flag(const sign::ProviderInfo& info) {
+  switch (info.key_kind) {
+  case sign::KeyKind::ed25519: return "--public-key (an Ed25519 key)";
+  case sign::KeyKind::secret_or_ed25519: return "--secret whsec_... or --public-key";
+  default: return "--secret";
+  }
+}
+
+// `path` with dot segments removed (RFC 3986 5.2.4), "%2e" counted as '.', so that /hooks/../admin
+// is compared as /admin.
+std::string normalize_path(std::string_view path) {
+  std::vector<std::string> out;
+  bool trailing = false;
+  for (auto seg : util::split(path, '/')) {
+    std::string lower;
+    for (size_t i = 0; i < seg.size(); ++i) {
+      if (i + 2 < seg.size() && seg[i] == '%' && seg[i + 1] == '2' && (seg[i + 2] == 'e' || seg[i + 2] == 'E')) {
+        lower += '.';
+        i += 2;
+      } else {
+        lower += seg[i];
+      }
+    }
+    trailing = false;
+    if (lower == ".") {
+      trailing = true;
+    } else if (lower == "..") {
+      if (!out.empty()) out.pop_back();
+      trailing = true;
+    } else if (!seg.empty()) {
+      out.emplace_back(seg);
+    } else {
+      trailing = true;
+    }
+  }
+  std::string joined;
+  for (const auto& seg : out) joined += "/" + seg;
+  if (joined.empty() || (trailing && !path.empty() && path != "/")) joined += "/";
+  return joined;
+}
+
+// Whether `path` is `prefix` or below it, by whole segments: /hooks serves /hooks and /hooks/x,
+// not /hooksX.
+bool under_prefix(std::string_view path, std::string_view prefix) {
+  const std::string norm = normalize_path(path);
+  std::string_view p = prefix;
+  while (p.size() > 1 && p.back() == '/') p.remove_suffix(1);
+  if (p == "/") return true;
+  return norm == p || (norm.starts_with(p) && norm.size() > p.size() && norm[p.size()] == '/');
+}
+
+// `query` with the value of hub.verify_token masked: the token is a secret.
+std::string mask_verify_token(std::string_view query) {
+  std::string out;
+  for (auto pair : util::split(query, '&')) {
+    if (!out.empty()) out += '&';
+    auto eq = pair.find('=');
+    if (eq != std::string_view::npos && util::form_decode(pair.substr(0, eq)).value_or("") == "hub.verify_token")
+      out += std::string(pair.substr(0, eq + 1)) + "***";
+    else
+      out += pair;
+  }
+  return out;
+}
+
+// The header names a Connection header lists: hop-by-hop for this request only (RFC 9110 7.6.1).
+std::vector<std::string> connection_options(const util::Headers& headers) {
+  std::vector<std::string> names;
+  for (const auto& [name, value] : headers.fields()) {
+    if (!util::iequals(name, "Connection")) continue;
+    for (auto token : util::split(value, ',')) {
+      auto t = util::trim(token);
+      if (!t.empty()) names.emplace_back(t);
+    }
+  }
+  return names;
+}
+
+// The request's fields of a record: id, time, peer, method, path and query (an absolute-form target
+// "http://host/p?q" gives /p and q), headers (those carrying a secret masked) and body.
+void start_record(capture::Record& r, const http::ServerRequest& request, int64_t now_us, std::string_view random10) {
+  r.id = capture::make_record_id(now_us / 1000, random10);
+  r.received_at = capture::format_received_at(now_us);
+  r.remote = request.remote;
+  r.method = request.method;
+  std::string_view target = request.target;
+  if (target.starts_with("http://") || target.starts_with("https://")) {
+    const size_t authority = target.find("//") + 2;
+    const size_t slash = target.find_first_of("/?", authority);
+    target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+  }
+  const size_t q = target.find('?');
+  r.path = std::string(target.substr(0, q));
+  if (r.path.empty()) r.path = "/";
+  r.query = q == std::string_view::npos ? "" : mask_verify_token(target.substr(q + 1));
+  r.headers = request.headers;
+  // A header that carries the secret itself is never captured or logged.
+  r.headers.mask(sign::is_secret_header, "***");
+  r.body = request.body;
+}
+
 http::Response text(int status, std::string body) {
   http::Response r;
   r.status = status;
@@ -139,6 +260,7 @@ public:
 
   Result<void> init() {
     if (!m_config.provider.empty()) HOOKCTL_TRY(scheme_for(m_config.provider));
+    HOOKCTL_TRY(check_keys());
     if (!m_config.forward_to.empty()) {
       HOOKCTL_TRY(http::parse_url(m_config.forward_to));
       if (!m_deps.transport) return make_error(Errc::internal, "forwarding needs a transport");
@@ -162,6 +284,27 @@ public:
   }
 
 private:
+  // Refuses keys that cannot work, at startup rather than on every request: a malformed Ed25519 key,
+  // and with --provider, keys of the wrong kind or a Standard Webhooks secret that is not whsec_.
+  Result<void> check_keys() const {
+    const sign::Keys& k = m_config.keys;
+    auto ed = sign::verification_keys(k.public_keys, k.private_keys);
+    if (!ed) return make_error(Errc::usage, ed.error().message);
+    if (m_config.provider.empty()) return {};
+    const sign::ProviderInfo* info = sign::find_provider(m_config.provider);
+    const bool any = !k.secrets.empty() || !k.public_keys.empty() || !k.private_keys.empty();
+    if (!info || !any) return {};
+    if (info->key_kind == sign::KeyKind::secret_or_ed25519) {
+      for (const auto& secret : k.secrets) {
+        if (auto d = sign::decode_whsec(secret); !d)
+          return make_error(Errc::usage, fmt::format("--secret for {}: {}", info->name, d.error().message));
+      }
+    }
+    if (!usable_keys(*info, k))
+      return make_error(Errc::usage, fmt::format("{} verifies with {}", info->name, key_flag(*info)));
+    return {};
+  }
+
   Result<const sign::Scheme*> scheme_for(const std::string& provider) {
     std::lock_guard lock(m_mutex);
     auto it = m_schemes.find(provider);
@@ -174,22 +317,15 @@ private:
     const auto started = Clock::now();
     const int64_t now_us = m_deps.now_us();
     capture::Record& r = d.record;
-    r.id = capture::make_record_id(now_us / 1000, m_deps.random(10));
-    r.received_at = capture::format_received_at(now_us);
-    r.remote = request.remote;
-    r.method = request.method;
-    auto q = request.target.find('?');
-    r.path = request.target.substr(0, q);
-    r.query = q == std::string::npos ? "" : request.target.substr(q + 1);
-    r.headers = request.headers;
-    r.body = request.body;
+    start_record(r, request, now_us, m_deps.random(10));
     auto finish = [&] {
-      r.response = capture::RecordedResponse{d.response.status,
-                                             std::chrono::duration<double, std::milli>(Clock::now() - started).count()};
+      // The latency recorded is the one the sender sees: the decision plus the scripted --delay.
+      r.response = capture::RecordedResponse{
+          d.response.status, std::chrono::duration<double, std::milli>(Clock::now() - started + d.delay).count()};
       if (d.response.status == 0) r.response.reset();
     };
 
-    if (!m_config.path_prefix.empty() && !r.path.starts_with(m_config.path_prefix)) {
+    if (!m_config.path_prefix.empty() && !under_prefix(r.path, m_config.path_prefix)) {
       d.verdict = Verdict::outside;
       d.note = fmt::format("not under {}", m_config.path_prefix);
       d.response =
@@ -204,12 +340,20 @@ private:
     r.delivery_id = id;
     if (!id.empty()) r.duplicate = remember(provider + "\n" + id);
     verify(request, provider, d);
-    // A header that carries the secret itself is never captured or logged.
-    r.headers.mask(sign::is_secret_header, "***");
 
-    if (m_config.handshakes && handshake(request, r.query, doc, d)) {
-      d.verdict = Verdict::handshake;
-      return finish();
+    const Verdict checked = d.verdict;
+    const std::string checked_note = d.note;
+    const size_t q = request.target.find('?');
+    const std::string raw_query = q == std::string::npos ? "" : request.target.substr(q + 1);
+    if (m_config.handshakes && handshake(request, raw_query, doc, d)) {
+      // Slack's and Twitch's checks are signed like any delivery: a forged one is not answered.
+      const bool signed_check = r.handshake.starts_with("slack.") || r.handshake.starts_with("twitch.");
+      if (!(signed_check && checked == Verdict::invalid && m_config.reject_invalid)) {
+        d.verdict = Verdict::handshake;
+        return finish();
+      }
+      d.verdict = checked;
+      d.note = checked_note;
     }
     if (d.verdict == Verdict::invalid && m_config.reject_invalid) {
       d.response = text(401, fmt::format("hookctl: signature invalid: {}\n", r.verification->reason));
@@ -241,11 +385,13 @@ private:
     }
     capture::Verification v;
     v.provider = provider;
+    const sign::ProviderInfo* info = sign::find_provider(provider);
     const bool keyless =
         m_config.keys.secrets.empty() && m_config.keys.public_keys.empty() && m_config.keys.private_keys.empty();
-    if (keyless) {
+    if (keyless || (info && !usable_keys(*info, m_config.keys))) {
       v.valid = false;
-      v.reason = "not verified: no secret given";
+      v.reason = keyless || !info ? std::string("not verified: no secret given")
+                                  : fmt::format("not verified: {} needs {}", provider, key_flag(*info));
       v.reason_code = "no_key";
       d.verdict = Verdict::unverified;
       d.note = v.reason;
@@ -265,7 +411,10 @@ private:
     vr.body = request.body;
     vr.headers = request.headers;
     const auto host = request.headers.get("Host");
-    vr.url = fmt::format("{}://{}{}", request.tls ? "https" : "http", host.value_or("localhost"), request.target);
+    const bool absolute = request.target.starts_with("http://") || request.target.starts_with("https://");
+    vr.url = absolute
+                 ? request.target
+                 : fmt::format("{}://{}{}", request.tls ? "https" : "http", host.value_or("localhost"), request.target);
     vr.method = request.method;
     vr.now = m_deps.now_us() / 1000000;
     vr.tolerance = m_config.tolerance;
@@ -410,8 +559,16 @@ private:
     if (target.empty() || target.front() != '/') target = "/" + target;
     out.url = base + target;
     if (!base_query.empty()) out.url += (target.find('?') == std::string::npos ? "?" : "&") + base_query;
+    const auto listed = connection_options(request.headers);
+    auto dropped = [&](std::string_view name) {
+      if (hop_by_hop(name)) return true;
+      for (const auto& l : listed) {
+        if (util::iequals(l, name)) return true;
+      }
+      return false;
+    };
     for (const auto& [name, value] : request.headers.fields()) {
-      if (!hop_by_hop(name)) out.headers.add(name, value);
+      if (!dropped(name)) out.headers.add(name, value);
     }
     out.body = request.body;
     auto transport = take_transport();
@@ -427,8 +584,11 @@ private:
     }
     http::Response back;
     back.status = outcome.response->status;
+    const auto back_listed = connection_options(outcome.response->headers);
     for (const auto& [name, value] : outcome.response->headers.fields()) {
-      if (!hop_by_hop(name)) back.headers.add(name, value);
+      bool drop = hop_by_hop(name);
+      for (const auto& l : back_listed) drop = drop || util::iequals(l, name);
+      if (!drop) back.headers.add(name, value);
     }
     back.body = std::move(outcome.response->body);
     d.note = fmt::format("forwarded: the app answered {} in {:.1f} ms", back.status,
@@ -469,6 +629,15 @@ std::string detect_provider(const util::Headers& headers) {
     }
   }
   return "";
+}
+
+capture::Record refused_record(const http::ServerError& error, int64_t now_us, std::string_view random10) {
+  capture::Record r;
+  if (error.request) start_record(r, *error.request, now_us, random10);
+  r.remote = error.remote;
+  r.refused = error.reason;
+  if (error.status > 0) r.response = capture::RecordedResponse{error.status, 0};
+  return r;
 }
 
 Handled handle_and_capture(Receiver& receiver, capture::Store* store, const http::ServerRequest& request) {

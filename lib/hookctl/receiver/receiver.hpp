@@ -97,4 +97,9 @@ struct Handled {
 };
 Handled handle_and_capture(Receiver& receiver, capture::Store* store, const http::ServerRequest& request);
 
+// The record of a request the server refused at the HTTP level (413, 408, 400 after the head, ...):
+// its head when it arrived (body empty), the answer, and the reason in `refused`. Only requests
+// with a head are worth capturing; the caller decides.
+capture::Record refused_record(const http::ServerError& error, int64_t now_us, std::string_view random10);
+
 } // namespace hookctl::receiver
