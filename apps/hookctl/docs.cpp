@@ -117,8 +117,11 @@ const std::vector<CommandDoc>& docs() {
        "--no-handshake. --status, --delay, --respond, --fail-first, --sequence, --fail-rate and --reset-rate script "
        "the answers (random ones reproducible with --seed); --forward-to passes deliveries to your app and relays "
        "its answer (502 when it cannot be reached). --expect N exits 0 after N valid deliveries, --timeout stops "
-       "waiting. --tls-cert/--tls-key or --tls serve HTTPS. SIGINT or SIGTERM stops accepting, finishes the "
-       "requests in flight, fsyncs the capture and prints a summary.",
+       "waiting. --tls-cert/--tls-key or --tls serve HTTPS. Requests refused at the HTTP level (400, 408, 413, 431) "
+       "are logged, and captured with their head and a \"refused\" reason once the head had arrived. Keys that "
+       "cannot work (a malformed Ed25519 key, a key of the wrong kind for --provider) exit 2 at startup. SIGINT or "
+       "SIGTERM closes the listening socket, finishes the requests in flight, fsyncs the capture and prints a "
+       "summary; a second Ctrl-C quits at once.",
        {{"Receive and verify GitHub deliveries", "hookctl listen --provider github --secret \"$SECRET\""},
         {"Send one to it from a second terminal",
          "hookctl send http://127.0.0.1:8080/ --event github.push --secret \"$SECRET\""},
