@@ -26,7 +26,7 @@ Record github_record() {
   r.headers.add("X-Hub-Signature-256", "sha256=abc");
   r.body = R"({"zen":"hi"})";
   r.verification = Verification{"github", true, "signature matches", "match"};
-  r.response = RecordedResponse{200, 0.41};
+  r.response = RecordedResponse{200, 0.41, {}, {}};
   r.event_type = "push";
   r.delivery_id = "d-1";
   return r;
@@ -157,7 +157,7 @@ TEST_CASE("capture::to_line writes headers with invalid UTF-8 as base64 and read
 
 TEST_CASE("capture::to_line keeps latency doubles exact and never writes null for them") {
   Record r = github_record();
-  r.response = RecordedResponse{503, 1.0 / 3.0};
+  r.response = RecordedResponse{503, 1.0 / 3.0, {}, {}};
   CHECK(round_trip(r).response->latency_ms == 1.0 / 3.0);
   r.response->latency_ms = 1e300 * 1e300; // infinity
   CHECK(to_line(r).find(R"("latency_ms":0.0)") != std::string::npos);
@@ -285,4 +285,27 @@ TEST_CASE("capture::format_received_at writes RFC 3339 UTC with microseconds") {
   CHECK(format_received_at(1795778437000001) == "2026-11-27T11:20:37.000001Z");
   CHECK(format_received_at(951782400000000) == "2000-02-29T00:00:00.000000Z");
   CHECK(format_received_at(-1) == "1969-12-31T23:59:59.999999Z");
+}
+
+TEST_CASE("capture::to_line/parse_line: a response's headers and body (extras) round-trip, binary as base64") {
+  Record r = github_record();
+  r.response->headers = util::Headers{{"Content-Type", "application/json"}, {"X-A", "1"}, {"x-a", "2"}};
+  r.response->body = std::string("{\"ok\":true}");
+  auto line = to_line(r);
+  CHECK(line.find(R"("response":{"status":200,"latency_ms":0.41,"headers":[["Content-Type","application/json"],)") !=
+        std::string::npos);
+  auto back = parse_line(line);
+  REQUIRE(back.ok());
+  CHECK(*back == r);
+  r.response->body = std::string("\xff\x00\x01", 3);
+  line = to_line(r);
+  CHECK(line.find(R"("body":"/wAB","body_encoding":"base64"})") != std::string::npos);
+  back = parse_line(line);
+  REQUIRE(back.ok());
+  CHECK(back->response->body == std::string("\xff\x00\x01", 3));
+  // Without the extras the response has neither (not an empty body).
+  auto plain = parse_line(to_line(github_record()));
+  REQUIRE(plain.ok());
+  CHECK_FALSE(plain->response->body.has_value());
+  CHECK_FALSE(plain->response->headers.has_value());
 }

@@ -90,7 +90,7 @@ Record sample(const std::string& body = R"({"action":"opened"})") {
   r.path = "/hook";
   r.headers.add("Content-Type", "application/json");
   r.body = body;
-  r.response = RecordedResponse{200, 0.5};
+  r.response = RecordedResponse{200, 0.5, {}, {}};
   return r;
 }
 

@@ -124,25 +124,6 @@ Result<std::optional<Verification>> parse_verification(const Json& j) {
 }
 
 // The "response" member: null or {status, latency_ms}.
-Result<std::optional<RecordedResponse>> parse_response(const Json& j) {
-  if (j.is_null()) return std::optional<RecordedResponse>();
-  if (!j.is_object()) return bad("field \"response\" must be null or an object");
-  Fields f(j, "response.");
-  RecordedResponse r;
-  HOOKCTL_TRY_ASSIGN(const Json* status, f.need("status"));
-  if (!status->is_number_integer()) return f.mistyped("status", "an integer");
-  if (status->is_number_unsigned() ? status->get<uint64_t>() > uint64_t{std::numeric_limits<int>::max()}
-                                   : status->get<int64_t>() < std::numeric_limits<int>::min())
-    return bad("field \"response.status\" is out of range");
-  r.status = status->get<int>();
-  HOOKCTL_TRY_ASSIGN(const Json* latency, f.need("latency_ms"));
-  // nlohmann refuses 1e400 while parsing; this also keeps out anything it would write as null.
-  if (!latency->is_number() || !std::isfinite(latency->get<double>()))
-    return f.mistyped("latency_ms", "a finite number");
-  r.latency_ms = latency->get<double>();
-  return std::optional<RecordedResponse>(r);
-}
-
 // The "headers" member, [[name, value], ...], each string base64 when `base64`.
 Result<util::Headers> parse_headers(const Json& j, bool base64) {
   const char* shape = "field \"headers\" must be an array of [name, value] string pairs";
@@ -176,6 +157,41 @@ Result<bool> parse_encoding(const Fields& f, const char* key, bool required) {
   if (j->is_string() && j->get_ref<const std::string&>() == "base64") return true;
   return f.mistyped(key, "\"utf8\" or \"base64\"");
 }
+
+Result<std::optional<RecordedResponse>> parse_response(const Json& j) {
+  if (j.is_null()) return std::optional<RecordedResponse>();
+  if (!j.is_object()) return bad("field \"response\" must be null or an object");
+  Fields f(j, "response.");
+  RecordedResponse r;
+  HOOKCTL_TRY_ASSIGN(const Json* status, f.need("status"));
+  if (!status->is_number_integer()) return f.mistyped("status", "an integer");
+  if (status->is_number_unsigned() ? status->get<uint64_t>() > uint64_t{std::numeric_limits<int>::max()}
+                                   : status->get<int64_t>() < std::numeric_limits<int>::min())
+    return bad("field \"response.status\" is out of range");
+  r.status = status->get<int>();
+  HOOKCTL_TRY_ASSIGN(const Json* latency, f.need("latency_ms"));
+  // nlohmann refuses 1e400 while parsing; this also keeps out anything it would write as null.
+  if (!latency->is_number() || !std::isfinite(latency->get<double>()))
+    return f.mistyped("latency_ms", "a finite number");
+  r.latency_ms = latency->get<double>();
+  if (const Json* headers = f.find("headers")) {
+    HOOKCTL_TRY_ASSIGN(bool headers_base64, parse_encoding(f, "headers_encoding", false));
+    HOOKCTL_TRY_ASSIGN(r.headers, parse_headers(*headers, headers_base64));
+  }
+  if (f.find("body") != nullptr) {
+    HOOKCTL_TRY_ASSIGN(std::string body, f.string("body"));
+    HOOKCTL_TRY_ASSIGN(bool body_base64, parse_encoding(f, "body_encoding", true));
+    if (body_base64) {
+      auto decoded = util::base64_decode(body);
+      if (!decoded) return bad("field \"response.body\" is not valid base64");
+      r.body = std::move(*decoded);
+    } else {
+      r.body = std::move(body);
+    }
+  }
+  return std::optional<RecordedResponse>(r);
+}
+
 
 // A record from the parsed line `root`.
 Result<Record> parse_object(const Json& root) {
@@ -224,10 +240,44 @@ Result<Record> parse_object(const Json& root) {
   return r;
 }
 
+// Writes `headers` as "headers" ([[name, value], ...]), every string base64 with
+// "headers_encoding":"base64" when any is not UTF-8.
+void put_headers(OrderedJson& j, const util::Headers& headers) {
+  bool base64 = false;
+  for (const auto& [name, value] : headers.fields())
+    if (!is_utf8(name) || !is_utf8(value)) base64 = true;
+  OrderedJson out = OrderedJson::array();
+  for (const auto& [name, value] : headers.fields()) {
+    if (base64)
+      out.push_back(OrderedJson::array({util::base64_encode(name), util::base64_encode(value)}));
+    else
+      out.push_back(OrderedJson::array({name, value}));
+  }
+  j["headers"] = std::move(out);
+  if (base64) j["headers_encoding"] = "base64";
+}
+
+// Writes `body` as "body" and "body_encoding" (utf8, or base64 when it is not UTF-8).
+void put_body(OrderedJson& j, const std::string& body) {
+  if (is_utf8(body)) {
+    j["body"] = body;
+    j["body_encoding"] = "utf8";
+  } else {
+    j["body"] = util::base64_encode(body);
+    j["body_encoding"] = "base64";
+  }
+}
+
 // Crockford's base32 digits (no I, L, O, U), as ULIDs use them.
 constexpr std::string_view k_crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 } // namespace
+
+bool operator==(const RecordedResponse& a, const RecordedResponse& b) {
+  const bool same_headers = a.headers.has_value() == b.headers.has_value() &&
+                            (!a.headers || a.headers->fields() == b.headers->fields());
+  return a.status == b.status && a.latency_ms == b.latency_ms && same_headers && a.body == b.body;
+}
 
 bool operator==(const Record& a, const Record& b) {
   return a.seq == b.seq && a.id == b.id && a.received_at == b.received_at && a.remote == b.remote &&
@@ -247,25 +297,8 @@ std::string to_line(const Record& record) {
   j["method"] = record.method;
   j["path"] = record.path;
   j["query"] = record.query;
-  bool headers_base64 = false;
-  for (const auto& [name, value] : record.headers.fields())
-    if (!is_utf8(name) || !is_utf8(value)) headers_base64 = true;
-  OrderedJson headers = OrderedJson::array();
-  for (const auto& [name, value] : record.headers.fields()) {
-    if (headers_base64)
-      headers.push_back(OrderedJson::array({util::base64_encode(name), util::base64_encode(value)}));
-    else
-      headers.push_back(OrderedJson::array({name, value}));
-  }
-  j["headers"] = std::move(headers);
-  if (headers_base64) j["headers_encoding"] = "base64";
-  if (is_utf8(record.body)) {
-    j["body"] = record.body;
-    j["body_encoding"] = "utf8";
-  } else {
-    j["body"] = util::base64_encode(record.body);
-    j["body_encoding"] = "base64";
-  }
+  put_headers(j, record.headers);
+  put_body(j, record.body);
   if (const auto& v = record.verification) {
     j["verification"] = {
         {"provider", v->provider}, {"valid", v->valid}, {"reason", v->reason}, {"code", v->reason_code}};
@@ -274,7 +307,11 @@ std::string to_line(const Record& record) {
   }
   if (const auto& r = record.response) {
     // nlohmann writes NaN and infinities as null, which parse_line refuses.
-    j["response"] = {{"status", r->status}, {"latency_ms", std::isfinite(r->latency_ms) ? r->latency_ms : 0.0}};
+    OrderedJson response = {{"status", r->status},
+                            {"latency_ms", std::isfinite(r->latency_ms) ? r->latency_ms : 0.0}};
+    if (r->headers) put_headers(response, *r->headers);
+    if (r->body) put_body(response, *r->body);
+    j["response"] = std::move(response);
   } else {
     j["response"] = nullptr;
   }

@@ -30,10 +30,14 @@ struct Verification {
 struct RecordedResponse {
   int status = 0;
   double latency_ms = 0; // from the end of the request to the decision, before the write
-
-  // Field-by-field equality (round-trip tests).
-  bool operator==(const RecordedResponse&) const = default;
+  // Extra fields, for `replay --compare-body` (HAR imports and replay --output have them):
+  // the response's headers and body when they were recorded.
+  std::optional<util::Headers> headers;
+  std::optional<std::string> body;
 };
+
+// Field-by-field equality (round-trip tests); headers compared in order, by case.
+bool operator==(const RecordedResponse& a, const RecordedResponse& b);
 
 struct Record {
   uint64_t seq = 0;        // 1, 2, ... within a file; set by Store::append

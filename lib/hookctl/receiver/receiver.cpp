@@ -320,8 +320,16 @@ private:
     start_record(r, request, now_us, m_deps.random(10));
     auto finish = [&] {
       // The latency recorded is the one the sender sees: the decision plus the scripted --delay.
-      r.response = capture::RecordedResponse{
-          d.response.status, std::chrono::duration<double, std::milli>(Clock::now() - started + d.delay).count()};
+      capture::RecordedResponse rr;
+      rr.status = d.response.status;
+      rr.latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - started + d.delay).count();
+      // What was answered, when there is more than a status (an app's answer, --respond): replay
+      // --compare-body compares with it.
+      if (!d.response.body.empty() || !d.response.headers.empty()) {
+        rr.headers = d.response.headers;
+        rr.body = d.response.body;
+      }
+      r.response = std::move(rr);
       if (d.response.status == 0) r.response.reset();
     };
 
@@ -636,7 +644,10 @@ capture::Record refused_record(const http::ServerError& error, int64_t now_us, s
   if (error.request) start_record(r, *error.request, now_us, random10);
   r.remote = error.remote;
   r.refused = error.reason;
-  if (error.status > 0) r.response = capture::RecordedResponse{error.status, 0};
+  if (error.status > 0) {
+    r.response.emplace();
+    r.response->status = error.status;
+  }
   return r;
 }
 
