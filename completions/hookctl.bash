@@ -3,7 +3,7 @@ _hookctl() {
   local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" cmd="" i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "${COMP_WORDS[i]}" in
-      providers|sign|verify|keygen|catalog|send|listen|completion|man) cmd="${COMP_WORDS[i]}"; break ;;
+      providers|sign|verify|keygen|catalog|send|listen|replay|completion|man) cmd="${COMP_WORDS[i]}"; break ;;
     esac
   done
   case "$cmd $prev" in
@@ -115,10 +115,50 @@ _hookctl() {
     "listen --hmac-template") COMPREPLY=(); return ;;
     "listen --hmac-id-header") COMPREPLY=(); return ;;
     "listen --hmac-timestamp-header") COMPREPLY=(); return ;;
+    "replay --id") COMPREPLY=(); return ;;
+    "replay --path") COMPREPLY=(); return ;;
+    "replay --method") COMPREPLY=(); return ;;
+    "replay --since") COMPREPLY=(); return ;;
+    "replay --until") COMPREPLY=(); return ;;
+    "replay --last") COMPREPLY=(); return ;;
+    "replay --provider"|"replay -p") COMPREPLY=($(compgen -W 'github stripe standard svix slack shopify twilio discord gitlab twitch square paddle hmac' -- "$cur")); return ;;
+    "replay --verdict") COMPREPLY=($(compgen -W 'valid invalid unsigned unverified' -- "$cur")); return ;;
+    "replay --status") COMPREPLY=(); return ;;
+    "replay --where") COMPREPLY=(); return ;;
+    "replay --limit") COMPREPLY=(); return ;;
+    "replay --to") COMPREPLY=(); return ;;
+    "replay --to-exact") COMPREPLY=(); return ;;
+    "replay --secret") COMPREPLY=(); return ;;
+    "replay --secret-file") COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "replay --private-key") COMPREPLY=(); [[ $cur == @* ]] && COMPREPLY=($(compgen -f -P @ -- "${cur#@}")); return ;;
+    "replay --set") COMPREPLY=(); return ;;
+    "replay --concurrency"|"replay -c") COMPREPLY=(); return ;;
+    "replay --rate") COMPREPLY=(); return ;;
+    "replay --speed") COMPREPLY=(); return ;;
+    "replay --retries") COMPREPLY=(); return ;;
+    "replay --backoff") COMPREPLY=(); return ;;
+    "replay --backoff-max") COMPREPLY=(); return ;;
+    "replay --retry-schedule") COMPREPLY=($(compgen -W 'standard svix stripe' -- "$cur")); return ;;
+    "replay --time-scale") COMPREPLY=(); return ;;
+    "replay --connect-timeout") COMPREPLY=(); return ;;
+    "replay --timeout") COMPREPLY=(); return ;;
+    "replay --cacert") COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "replay --ignore") COMPREPLY=(); return ;;
+    "replay --expect-status") COMPREPLY=(); return ;;
+    "replay --junit") COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "replay --output") COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "replay --format") COMPREPLY=($(compgen -W 'har curl' -- "$cur")); return ;;
+    "replay --hmac-header") COMPREPLY=(); return ;;
+    "replay --hmac-algorithm") COMPREPLY=($(compgen -W 'sha1 sha256 sha512' -- "$cur")); return ;;
+    "replay --hmac-encoding") COMPREPLY=($(compgen -W 'hex base64' -- "$cur")); return ;;
+    "replay --hmac-prefix") COMPREPLY=(); return ;;
+    "replay --hmac-template") COMPREPLY=(); return ;;
+    "replay --hmac-id-header") COMPREPLY=(); return ;;
+    "replay --hmac-timestamp-header") COMPREPLY=(); return ;;
     "man --out") COMPREPLY=($(compgen -d -- "$cur")); return ;;
   esac
   case "$cmd" in
-    "") COMPREPLY=($(compgen -W 'providers sign verify keygen catalog send listen completion man --help -h --version --no-color --quiet -q --verbose -v' -- "$cur")) ;;
+    "") COMPREPLY=($(compgen -W 'providers sign verify keygen catalog send listen replay completion man --help -h --version --no-color --quiet -q --verbose -v' -- "$cur")) ;;
     providers) COMPREPLY=($(compgen -W '--help -h --json' -- "$cur")) ;;
     sign) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --data -d --id --timestamp --url --method -X --header -H --format --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     verify) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --public-key --header -H --data -d --capture --id --url --method -X --now --tolerance --allow-sha1 --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
@@ -126,6 +166,7 @@ _hookctl() {
     catalog) COMPREPLY=($(compgen -W '--help -h --provider -p --headers --set --json' -- "$cur")) ;;
     send) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --no-sign --event -e --data -d --set --header -H --method -X --id --retries --backoff --backoff-max --retry-schedule --time-scale --connect-timeout --timeout --insecure -k --cacert --count -n --duration --concurrency -c --rate --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     listen) COMPREPLY=($(compgen -W '--help -h --host --port --path --max-body --read-timeout --tls-cert --tls-key --tls --provider -p --secret --secret-file --private-key --public-key --tolerance --on-invalid --capture --no-capture --durability --repair --no-handshake --verify-token --status --delay --respond --fail-rate --fail-status --fail-first --sequence --sequence-scope --reset-rate --seed --forward-to --expect --timeout --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
+    replay) COMPREPLY=($(compgen -W '--help -h --skip-invalid --id --path --method --since --until --last --provider -p --verdict --status --where --limit --list --dry-run --to --to-exact --resign --new-ids --secret --secret-file --private-key --set --concurrency -c --rate --preserve-timing --speed --retries --backoff --backoff-max --retry-schedule --time-scale --connect-timeout --timeout --insecure -k --cacert --compare --compare-body --ignore --expect-status --junit --output --format --include-sensitive --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     completion) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '--help -h' -- "$cur")); else COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")); fi ;;
     man) COMPREPLY=($(compgen -W '--help -h --out' -- "$cur")) ;;
   esac

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -74,7 +75,7 @@ std::string size_text(size_t n) {
 // The status line of a --respond file: {"status": 202, "headers": {"Name": "value"}, "body": "..."}.
 Result<http::Response> load_respond(const std::string& arg, Context& ctx) {
   HOOKCTL_TRY_ASSIGN(std::string text, read_data(arg, ctx));
-  auto doc = nlohmann::json::parse(text, nullptr, false);
+  auto doc = nlohmann::ordered_json::parse(text, nullptr, false);
   auto bad = [&](std::string_view why) {
     return make_error(Errc::input, fmt::format("--respond {}: {} (expected {{\"status\": 202, \"headers\": "
                                                "{{\"Name\": \"value\"}}, \"body\": \"...\"}})",
@@ -99,10 +100,12 @@ Result<http::Response> load_respond(const std::string& arg, Context& ctx) {
     }
   }
   if (doc.contains("body")) {
-    if (doc["body"].is_string())
+    if (doc["body"].is_string()) {
       r.body = doc["body"].get<std::string>();
-    else
+    } else {
       r.body = doc["body"].dump();
+      if (!r.headers.get("Content-Type")) r.headers.add("Content-Type", "application/json");
+    }
   }
   return r;
 }
@@ -154,7 +157,9 @@ void print_request(std::ostream& out, const receiver::Handled& h, bool verbose) 
   const capture::Record& r = d.record;
   const bool note_in_verdict = d.verdict == receiver::Verdict::invalid || d.verdict == receiver::Verdict::unverified;
   std::string verdict(receiver::verdict_name(d.verdict));
-  if (note_in_verdict) verdict += fmt::format(" ({})", d.note);
+  // The verdict's reason is the record's; a scripted or forwarding note follows the latency.
+  const std::string reason = r.verification ? r.verification->reason : d.note;
+  if (note_in_verdict) verdict += fmt::format(" ({})", reason);
   if (d.verdict == receiver::Verdict::handshake) verdict += " " + r.handshake;
   out << fmt::format(
       "{} {} {}{}  {} {}  {}{}  {}  -> {}  {:.2f} ms", util::format_rfc3339(unix_us() / 1000000).substr(11, 8),
@@ -162,7 +167,8 @@ void print_request(std::ostream& out, const receiver::Handled& h, bool verbose) 
       r.event_type.empty() ? "-" : r.event_type, verdict, r.duplicate ? " duplicate" : "", size_text(r.body.size()),
       h.response.status == 0 ? std::string("reset") : std::to_string(h.response.status),
       r.response ? r.response->latency_ms : 0.0);
-  if (!note_in_verdict && d.verdict != receiver::Verdict::handshake && !d.note.empty()) out << "  " << d.note;
+  if ((!note_in_verdict || d.note != reason) && d.verdict != receiver::Verdict::handshake && !d.note.empty())
+    out << "  " << d.note;
   out << "\n";
   if (!h.capture_error.empty()) out << fmt::format("  capture failed, answered 503: {}\n", h.capture_error);
   if (!verbose) return;
@@ -195,6 +201,7 @@ struct Tally {
   uint64_t capture_failures = 0;
   uint64_t protocol_errors = 0;
   std::atomic<uint64_t> valid{0};
+  std::set<std::string> accepted_ids; // delivery ids already counted by --expect
 };
 
 Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
@@ -267,6 +274,8 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
   std::optional<std::chrono::milliseconds> timeout;
   if (!f.timeout.empty()) {
     HOOKCTL_TRY_ASSIGN(timeout, util::parse_duration(f.timeout));
+    if (timeout->count() <= 0)
+      return make_error(Errc::usage, "--timeout must be above 0 (leave it out to wait forever)");
   }
   if (f.port < 0 || f.port > 65535) return make_error(Errc::usage, "--port takes 0 to 65535");
 
@@ -378,10 +387,16 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
         out << std::flush;
       }
     }
-    // --expect counts accepted deliveries once each: a scripted failure or a repeat does not count.
-    if (d.verdict == receiver::Verdict::valid && response.status >= 200 && response.status <= 299 &&
-        !d.record.duplicate)
-      ++tally.valid;
+    // --expect counts accepted deliveries once each: a scripted failure does not count, and a
+    // delivery retried after one counts once, when it is accepted.
+    if (d.verdict == receiver::Verdict::valid && response.status >= 200 && response.status <= 299) {
+      bool first = true;
+      if (!d.record.delivery_id.empty()) {
+        std::lock_guard lock(tally.mutex);
+        first = tally.accepted_ids.insert(d.record.delivery_id).second;
+      }
+      if (first) ++tally.valid;
+    }
     return h.response;
   };
 

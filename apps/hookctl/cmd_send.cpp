@@ -29,21 +29,13 @@ struct SendFlags {
   std::vector<std::string> headers;
   std::string method = "POST";
   std::string id;
-  int retries = -1;
-  std::string backoff = "1s";
-  std::string backoff_max = "30s";
-  std::string schedule;
-  double time_scale = 1.0;
-  std::string connect_timeout = "5s";
-  std::string timeout = "15s";
-  bool insecure = false;
-  std::string cacert;
+  RetryFlags retry;
+  ConnectionFlags conn;
   long long count = 0;
   std::string duration;
   int concurrency = 1;
   double rate = 0;
-  CLI::Option* data_option = nullptr;    // --data '' is an empty body, not a missing one
-  CLI::Option* backoff_option = nullptr; // whether --backoff was given
+  CLI::Option* data_option = nullptr; // --data '' is an empty body, not a missing one
 };
 
 // Everything that stays the same between deliveries, resolved once before the first request.
@@ -276,39 +268,9 @@ void print_response(std::ostream& out, const http::Response& res, bool verbose) 
   if (!res.body.empty()) out << fmt::format("< {}\n", preview(res.body, verbose ? 65536 : 200));
 }
 
-Result<delivery::RetryPolicy> retry_policy(const SendFlags& f) {
-  delivery::RetryPolicy p;
-  HOOKCTL_TRY_ASSIGN(p.base, util::parse_duration(f.backoff));
-  HOOKCTL_TRY_ASSIGN(p.max, util::parse_duration(f.backoff_max));
-  if (f.backoff_option && f.backoff_option->count() == 0 && p.base > p.max) p.base = p.max; // only the max was given
-  if (!f.schedule.empty()) {
-    HOOKCTL_TRY_ASSIGN(p.schedule, delivery::parse_schedule(f.schedule));
-  }
-  if (f.retries >= 0) p.retries = f.retries;
-  if (!(f.time_scale > 0) || !std::isfinite(f.time_scale))
-    return make_error(Errc::usage, "--time-scale must be a number above 0, such as 0.0001");
-  p.time_scale = f.time_scale;
-  HOOKCTL_TRY(delivery::check_policy(p));
-  return p;
-}
-
-Result<http::ClientOptions> client_options(const SendFlags& f) {
-  http::ClientOptions o;
-  HOOKCTL_TRY_ASSIGN(o.connect_timeout, util::parse_duration(f.connect_timeout));
-  HOOKCTL_TRY_ASSIGN(o.timeout, util::parse_duration(f.timeout));
-  if (o.connect_timeout.count() <= 0 || o.timeout.count() <= 0)
-    return make_error(Errc::usage, "--connect-timeout and --timeout must be above 0");
-  o.insecure = f.insecure;
-  if (!f.cacert.empty()) {
-    HOOKCTL_TRY(read_file(f.cacert)); // unreadable: a usage error now rather than a TLS failure later
-    o.ca_file = f.cacert;
-  }
-  return o;
-}
-
 Result<int> run_one(const SendFlags& f, const Plan& plan, const Globals& g, Context& ctx) {
-  HOOKCTL_TRY_ASSIGN(auto policy, retry_policy(f));
-  HOOKCTL_TRY_ASSIGN(auto options, client_options(f));
+  HOOKCTL_TRY_ASSIGN(auto policy, retry_policy(f.retry));
+  HOOKCTL_TRY_ASSIGN(auto options, client_options(f.conn));
   HOOKCTL_TRY_ASSIGN(Message message, make_message(plan, ctx));
   auto transport = ctx.transport(options);
   auto& out = *ctx.out;
@@ -420,7 +382,7 @@ void print_load(std::ostream& out, const delivery::LoadReport& r, const SendFlag
 }
 
 Result<int> run_load(const SendFlags& f, const Plan& plan, const Globals& g, Context& ctx) {
-  HOOKCTL_TRY_ASSIGN(auto options, client_options(f));
+  HOOKCTL_TRY_ASSIGN(auto options, client_options(f.conn));
   delivery::LoadOptions lo;
   if (f.count > 0) lo.count = static_cast<uint64_t>(f.count);
   if (!f.duration.empty()) {
@@ -430,7 +392,7 @@ Result<int> run_load(const SendFlags& f, const Plan& plan, const Globals& g, Con
   }
   lo.concurrency = f.concurrency;
   if (f.rate > 0) lo.rate = f.rate;
-  if (f.retries > 0 || !f.schedule.empty())
+  if (f.retry.retries > 0 || !f.retry.schedule.empty())
     *ctx.err << "hookctl: note: load mode sends each delivery once; --retries and --retry-schedule are ignored\n";
   // Called from the run's threads at once: `plan` is only read, ctx.now and ctx.random are thread-safe.
   std::mutex error_mutex;
@@ -513,42 +475,8 @@ Command register_send(CLI::App& root, Globals& g, Context& ctx) {
   cmd->add_option("-X,--method", f->method, "HTTP method")->capture_default_str()->group(body);
   cmd->add_option("--id", f->id, "Delivery id (default: a fresh one per delivery)")->group(body);
 
-  const char* retry = "Retries";
-  cmd->add_option("--retries", f->retries, "Retries after the first attempt (default 0, or the schedule's length)")
-      ->check(CLI::Range(0, 1000))
-      ->type_name("N")
-      ->group(retry);
-  f->backoff_option = cmd->add_option("--backoff", f->backoff, "Base of the exponential backoff (full jitter)")
-                          ->capture_default_str()
-                          ->type_name("DURATION")
-                          ->group(retry);
-  cmd->add_option("--backoff-max", f->backoff_max,
-                  "Cap of the exponential backoff, and of Retry-After (not of a provider's schedule)")
-      ->capture_default_str()
-      ->type_name("DURATION")
-      ->group(retry);
-  cmd->add_option("--retry-schedule", f->schedule, "Play a provider's published schedule: standard, svix or stripe")
-      ->check(CLI::IsMember({"standard", "svix", "stripe"}))
-      ->type_name("NAME")
-      ->group(retry);
-  cmd->add_option("--time-scale", f->time_scale,
-                  "Multiply every wait, e.g. 0.0001 plays Svix's 35-hour schedule in 13 s")
-      ->type_name("FACTOR")
-      ->group(retry);
-
-  const char* net = "Connection";
-  cmd->add_option("--connect-timeout", f->connect_timeout, "Connect timeout")
-      ->capture_default_str()
-      ->type_name("DURATION")
-      ->group(net);
-  cmd->add_option("--timeout", f->timeout, "Timeout of each attempt, connect to last byte")
-      ->capture_default_str()
-      ->type_name("DURATION")
-      ->group(net);
-  cmd->add_flag("-k,--insecure", f->insecure, "Do not verify the server's TLS certificate")->group(net);
-  cmd->add_option("--cacert", f->cacert, "Verify TLS against the CA certificates in FILE (PEM)")
-      ->type_name("FILE")
-      ->group(net);
+  add_retry_flags(cmd, f->retry);
+  add_connection_flags(cmd, f->conn);
 
   const char* load = "Load mode";
   auto* count = cmd->add_option("-n,--count", f->count, "Send N deliveries (load mode)")

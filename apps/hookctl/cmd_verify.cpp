@@ -60,7 +60,7 @@ Result<int> run_verify_capture(const VerifyFlags& f, const Globals& g, Context& 
   std::map<std::string, std::unique_ptr<sign::Scheme>> schemes;
   std::set<std::string> wanted(f.ids.begin(), f.ids.end());
   std::set<std::string> found;
-  uint64_t checked = 0, invalid = 0, unchecked = 0;
+  uint64_t checked = 0, invalid = 0, unchecked = 0, unsigned_ = 0;
   std::string line;
   for (uint64_t number = 1; std::getline(in, line); ++number) {
     if (line.empty()) continue;
@@ -76,6 +76,22 @@ Result<int> run_verify_capture(const VerifyFlags& f, const Globals& g, Context& 
     std::string provider = f.provider;
     if (provider.empty() && r->verification) provider = r->verification->provider;
     if (provider.empty()) provider = receiver::detect_provider(r->headers);
+    // Nothing signed it (a bare curl, a health check, an unsigned handshake): reported, not failed.
+    if (provider.empty()) {
+      ++unsigned_;
+      if (g.json)
+        *ctx.out << json_line({{"seq", r->seq},
+                               {"id", r->id},
+                               {"provider", ""},
+                               {"valid", false},
+                               {"code", "unsigned"},
+                               {"reason", "no provider given, named or detected"}})
+                 << "\n";
+      else if (!g.quiet)
+        *ctx.out << fmt::format("seq {} {} {} {}: unsigned (no provider given, named or detected)\n", r->seq, r->id,
+                                r->method, r->path);
+      continue;
+    }
     ++checked;
     sign::Verdict v = sign::fail(sign::Reason::missing_header, "no provider given, named or detected");
     std::string code = provider.empty() ? "no_provider" : "";
@@ -96,8 +112,16 @@ Result<int> run_verify_capture(const VerifyFlags& f, const Globals& g, Context& 
       req.allow_sha1 = f.allow_sha1 ? sign::AllowSha1::yes : sign::AllowSha1::no;
       auto at = util::parse_rfc3339(r->received_at);
       req.now = now ? *now : (at ? *at : ctx.now());
-      // Keys this provider cannot use (a --secret for Discord) fail this record, not the whole file.
-      if (auto checked_v = scheme->verify(req)) {
+      // Keys this provider cannot use (a --secret for Discord) fail this record, not the whole file;
+      // so does a header that carried the secret itself, which listen masks before capturing.
+      bool masked = false;
+      for (const auto& [name, value] : r->headers.fields())
+        masked = masked || (sign::is_secret_header(name) && value == "***");
+      if (masked) {
+        v = sign::fail(sign::Reason::no_match, "not checked: the token header was masked when it was captured");
+        code = "error";
+        ++unchecked;
+      } else if (auto checked_v = scheme->verify(req)) {
         v = *checked_v;
       } else {
         v = sign::fail(sign::Reason::no_match, fmt::format("not checked: {}", checked_v.error().message));
@@ -125,8 +149,9 @@ Result<int> run_verify_capture(const VerifyFlags& f, const Globals& g, Context& 
     if (found.count(id) == 0) return make_error(Errc::input, fmt::format("no record with id {} in {}", id, f.capture));
   }
   if (!g.json && !g.quiet)
-    *ctx.err << fmt::format("hookctl: {} record(s) checked, {} invalid{}\n", checked, invalid,
-                            unchecked > 0 ? fmt::format(", {} not checkable with the keys given", unchecked) : "");
+    *ctx.err << fmt::format("hookctl: {} record(s) checked, {} invalid{}{}\n", checked, invalid,
+                            unchecked > 0 ? fmt::format(", {} not checkable", unchecked) : "",
+                            unsigned_ > 0 ? fmt::format("; {} unsigned skipped", unsigned_) : "");
   return invalid == 0 && unchecked == 0 ? 0 : 1;
 }
 

@@ -1,6 +1,7 @@
 #include "common.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -206,8 +207,10 @@ extern "C" void on_interrupt(int sig) {
   g_signal.store(sig);
   g_interrupted.store(true);
   if (sig == SIGINT) {
+    // On a terminal the ^C echo leaves the cursor mid-line: start a fresh one.
     static const char msg[] = "\nhookctl: stopping (Ctrl-C again to quit at once)\n";
-    (void)!::write(STDERR_FILENO, msg, sizeof msg - 1);
+    const size_t skip = ::isatty(STDERR_FILENO) ? 0 : 1;
+    (void)!::write(STDERR_FILENO, msg + skip, sizeof msg - 1 - skip);
   }
 }
 } // namespace
@@ -230,5 +233,80 @@ InterruptScope::~InterruptScope() {
 const std::atomic<bool>& InterruptScope::flag() const { return g_interrupted; }
 
 int InterruptScope::signal() const { return g_signal.load(); }
+
+} // namespace hookctl::app
+
+namespace hookctl::app {
+
+void add_retry_flags(CLI::App* cmd, RetryFlags& f) {
+  const char* retry = "Retries";
+  cmd->add_option("--retries", f.retries, "Retries after the first attempt (default 0, or the schedule's length)")
+      ->check(CLI::Range(0, 1000))
+      ->type_name("N")
+      ->group(retry);
+  f.backoff_option = cmd->add_option("--backoff", f.backoff, "Base of the exponential backoff (full jitter)")
+                         ->capture_default_str()
+                         ->type_name("DURATION")
+                         ->group(retry);
+  cmd->add_option("--backoff-max", f.backoff_max,
+                  "Cap of the exponential backoff, and of Retry-After (not of a provider's schedule)")
+      ->capture_default_str()
+      ->type_name("DURATION")
+      ->group(retry);
+  cmd->add_option("--retry-schedule", f.schedule, "Play a provider's published schedule: standard, svix or stripe")
+      ->check(CLI::IsMember({"standard", "svix", "stripe"}))
+      ->type_name("NAME")
+      ->group(retry);
+  cmd->add_option("--time-scale", f.time_scale,
+                  "Multiply every wait, e.g. 0.0001 plays Svix's 35-hour schedule in 13 s")
+      ->type_name("FACTOR")
+      ->group(retry);
+}
+
+Result<delivery::RetryPolicy> retry_policy(const RetryFlags& f) {
+  delivery::RetryPolicy p;
+  HOOKCTL_TRY_ASSIGN(p.base, util::parse_duration(f.backoff));
+  HOOKCTL_TRY_ASSIGN(p.max, util::parse_duration(f.backoff_max));
+  if (f.backoff_option && f.backoff_option->count() == 0 && p.base > p.max) p.base = p.max; // only the max was given
+  if (!f.schedule.empty()) {
+    HOOKCTL_TRY_ASSIGN(p.schedule, delivery::parse_schedule(f.schedule));
+  }
+  if (f.retries >= 0) p.retries = f.retries;
+  if (!(f.time_scale > 0) || !std::isfinite(f.time_scale))
+    return make_error(Errc::usage, "--time-scale must be a number above 0, such as 0.0001");
+  p.time_scale = f.time_scale;
+  HOOKCTL_TRY(delivery::check_policy(p));
+  return p;
+}
+
+void add_connection_flags(CLI::App* cmd, ConnectionFlags& f) {
+  const char* net = "Connection";
+  cmd->add_option("--connect-timeout", f.connect_timeout, "Connect timeout")
+      ->capture_default_str()
+      ->type_name("DURATION")
+      ->group(net);
+  cmd->add_option("--timeout", f.timeout, "Timeout of each attempt, connect to last byte")
+      ->capture_default_str()
+      ->type_name("DURATION")
+      ->group(net);
+  cmd->add_flag("-k,--insecure", f.insecure, "Do not verify the server's TLS certificate")->group(net);
+  cmd->add_option("--cacert", f.cacert, "Verify TLS against the CA certificates in FILE (PEM)")
+      ->type_name("FILE")
+      ->group(net);
+}
+
+Result<http::ClientOptions> client_options(const ConnectionFlags& f) {
+  http::ClientOptions o;
+  HOOKCTL_TRY_ASSIGN(o.connect_timeout, util::parse_duration(f.connect_timeout));
+  HOOKCTL_TRY_ASSIGN(o.timeout, util::parse_duration(f.timeout));
+  if (o.connect_timeout.count() <= 0 || o.timeout.count() <= 0)
+    return make_error(Errc::usage, "--connect-timeout and --timeout must be above 0");
+  o.insecure = f.insecure;
+  if (!f.cacert.empty()) {
+    HOOKCTL_TRY(read_file(f.cacert)); // unreadable: a usage error now rather than a TLS failure later
+    o.ca_file = f.cacert;
+  }
+  return o;
+}
 
 } // namespace hookctl::app

@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "context.hpp"
+#include "hookctl/delivery/retry.hpp"
+#include "hookctl/http/message.hpp"
 #include "hookctl/sign/scheme.hpp"
 #include "hookctl/util/result.hpp"
 
@@ -41,6 +43,36 @@ struct KeyFlags {
   std::vector<std::string> private_keys;
   std::vector<std::string> public_keys;
 };
+
+// Retry options as typed (`send`, `replay`).
+struct RetryFlags {
+  int retries = -1;
+  std::string backoff = "1s";
+  std::string backoff_max = "30s";
+  std::string schedule;
+  double time_scale = 1.0;
+  CLI::Option* backoff_option = nullptr; // whether --backoff was given
+};
+
+// Registers --retries, --backoff, --backoff-max, --retry-schedule and --time-scale on `cmd`.
+void add_retry_flags(CLI::App* cmd, RetryFlags& flags);
+
+// The retry policy of `flags`; Errc::usage naming a bad flag.
+Result<delivery::RetryPolicy> retry_policy(const RetryFlags& flags);
+
+// Connection options as typed (`send`, `replay`).
+struct ConnectionFlags {
+  std::string connect_timeout = "5s";
+  std::string timeout = "15s";
+  bool insecure = false;
+  std::string cacert;
+};
+
+// Registers --connect-timeout, --timeout, -k/--insecure and --cacert on `cmd`.
+void add_connection_flags(CLI::App* cmd, ConnectionFlags& flags);
+
+// The client options of `flags`; Errc::usage for a bad duration or an unreadable --cacert.
+Result<http::ClientOptions> client_options(const ConnectionFlags& flags);
 
 // Whether key options are registered for signing or for verifying.
 enum class KeyUse { sign, verify };

@@ -134,6 +134,37 @@ const std::vector<CommandDoc>& docs() {
        "met; 2 usage or input error (bad flag value, unreadable --respond file, corrupt capture file without "
        "--repair); 3 environment error (the port cannot be bound, the capture file cannot be opened or synced, "
        "unusable TLS files); 130 stopped by SIGINT."},
+      {"replay",
+       "Reads captured events, from hookctl listen capture files (JSON Lines) or HAR 1.2 files exported by browsers "
+       "and proxies (told apart by content; - reads stdin), one at a time so that memory does not grow with the "
+       "file. A malformed line or entry stops the run with FILE:LINE (or FILE: entry N) and exit 2, unless "
+       "--skip-invalid counts and skips it. The selection flags (--id, --path, --method, --since, --until, --last, "
+       "--provider, --verdict, --status, --where, --limit) choose events; --list prints them as a table and "
+       "--format har or curl exports them (Authorization, Cookie and secret-carrying headers redacted unless "
+       "--include-sensitive). With --to URL each event is sent to that base URL keeping its path and query "
+       "(--to-exact: that URL as is), with its method, headers and body byte-exact, minus hop-by-hop headers, Host, "
+       "Content-Length and HTTP/2 pseudo-headers, and no header of hookctl's own. The captured signature goes out "
+       "as it is (the summary warns about events older than their provider's timestamp window) unless --resign "
+       "signs again now with --provider and its keys (--new-ids: fresh delivery ids). --set edits bodies first. "
+       "Events go in capture order, --concurrency at a time, at --rate per second, or with --preserve-timing at the "
+       "captured gaps divided by --speed; each is retried as send retries. --compare checks each answer's status "
+       "class against the one recorded (--compare-body the bodies too, --ignore leaving out volatile JSON paths); "
+       "--expect-status asserts a status instead. --junit writes one test case per event, --output the replay as "
+       "a new capture.",
+       {{"See what a capture holds", "hookctl replay hookctl-captures.jsonl --list"},
+        {"Replay the Stripe events, re-signed now, against new code and compare",
+         "hookctl replay hookctl-captures.jsonl --provider stripe --resign --secret \"$STRIPE_WEBHOOK_SECRET\" "
+         "--to http://127.0.0.1:3000 --compare"},
+        {"Replay what failed with 5xx in the last hour",
+         "hookctl replay hookctl-captures.jsonl --status 5xx --since 1h "
+         "--to http://127.0.0.1:3000"},
+        {"A HAR file from the browser, as curl commands", "hookctl replay session.har --format curl"},
+        {"In CI: assert 2xx for every event, with a JUnit report",
+         "hookctl replay fixtures.jsonl --to http://127.0.0.1:3000 --expect-status 2xx --junit replay.xml"}},
+       "0 every event was answered 2xx (or, comparing, as recorded); 1 an event was not answered 2xx after its "
+       "retries, or a comparison found a mismatch; 2 usage or input error (a bad flag, an unreadable file, a "
+       "malformed event without --skip-invalid, an unknown capture version); 3 environment error (--junit or "
+       "--output cannot be written); 130 interrupted by SIGINT."},
       {"completion",
        "Prints a completion script for bash, zsh or fish, covering commands, options, and option values that come "
        "from tables such as provider names.",

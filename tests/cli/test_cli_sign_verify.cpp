@@ -353,5 +353,26 @@ TEST_CASE("cli: verify --capture checks each record of a capture file as of when
   CHECK(mixed.out.find("01DDDDDDDDDDDDDDDDDDDDDDDD") == std::string::npos);
   CHECK(mixed.out.find("seq 3 01AAAAAAAAAAAAAAAAAAAAAAAA POST /h: valid (github)") != std::string::npos);
   CHECK(mixed.err.find("2 record(s) checked, 0 invalid, 1 not checkable") != std::string::npos);
+
+  // An unsigned record is reported and skipped, not failed; a masked GitLab token is not checkable.
+  {
+    std::ofstream out(path);
+    auto unsigned_rec = nlohmann::json::parse(record(1, "01EEEEEEEEEEEEEEEEEEEEEEEE", "{}"));
+    unsigned_rec["headers"] = nlohmann::json::array({nlohmann::json::array({"Host", "x"})});
+    out << unsigned_rec.dump() << "\n" << record(2, "01AAAAAAAAAAAAAAAAAAAAAAAA", k_body);
+  }
+  auto with_unsigned = run({"verify", "--capture", path.string(), "--secret", "s3"});
+  CHECK(with_unsigned.code == 0);
+  CHECK(with_unsigned.out.find("seq 1 01EEEEEEEEEEEEEEEEEEEEEEEE POST /h: unsigned") != std::string::npos);
+  CHECK(with_unsigned.err.find("1 record(s) checked, 0 invalid; 1 unsigned skipped") != std::string::npos);
+  {
+    std::ofstream out(path);
+    auto gitlab = nlohmann::json::parse(record(1, "01FFFFFFFFFFFFFFFFFFFFFFFF", "{}"));
+    gitlab["headers"] = nlohmann::json::array({nlohmann::json::array({"X-Gitlab-Token", "***"})});
+    out << gitlab.dump() << "\n";
+  }
+  auto masked = run({"verify", "--capture", path.string(), "--secret", "s3"});
+  CHECK(masked.code == 1);
+  CHECK(masked.out.find("unchecked (gitlab): not checked: the token header was masked") != std::string::npos);
   std::filesystem::remove(path);
 }

@@ -7,56 +7,8 @@
 set -u
 bin=$1
 sink=$2
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
-expect() { # expect NAME COMMAND...: the command must succeed
-  local name=$1
-  shift
-  if "$@"; then ok "$name"; else bad "$name"; fi
-}
-
-# start_listen NAME ARGS...: starts `hookctl listen --port 0 ARGS` with its output in $tmp/NAME.*,
-# waits (bounded) for the banner, sets $port and $lpid.
-start_listen() {
-  local name=$1
-  shift
-  "$bin" listen --port 0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-  lpid=$!
-  pids+=("$lpid")
-  port=
-  for _ in $(seq 200); do
-    port=$(grep -o 'http[s]*://127.0.0.1:[0-9]*' "$tmp/$name.err" 2>/dev/null | head -n 1 | sed 's/.*://')
-    [ -n "$port" ] && break
-    kill -0 "$lpid" 2>/dev/null || break
-    sleep 0.05
-  done
-  [ -n "$port" ] || { cat "$tmp/$name.err"; echo "FAIL: listen $name did not start"; exit 1; }
-}
-# wait_exit PID: waits (bounded, 15 s) for PID to end; sets $rc (124 when it had to be killed).
-wait_exit() {
-  for _ in $(seq 300); do
-    kill -0 "$1" 2>/dev/null || break
-    sleep 0.05
-  done
-  if kill -0 "$1" 2>/dev/null; then
-    kill -9 "$1"
-    wait "$1" 2>/dev/null
-    rc=124
-  else
-    wait "$1"
-    rc=$?
-  fi
-}
-count() { grep -c "$1" "$2" | tr -d ' '; }
+# shellcheck source=lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
 
 secret="whsec_$(head -c 24 /dev/urandom | base64)"
 keys=$("$bin" keygen --provider discord)
@@ -148,6 +100,11 @@ start_listen exp --no-capture -p standard --secret "$secret" --expect 2 --timeou
 for i in 1 2; do "$bin" send "http://127.0.0.1:$port/" -p standard --secret "$secret" --data '{}' >/dev/null 2>&1; done
 wait_exit "$lpid"
 expect "--expect 2 met: exit 0" [ "$rc" = 0 ]
+# A delivery accepted only after retries counts once for --expect.
+start_listen retried --no-capture -p github --secret "$secret" --fail-first 2 --expect 1 --timeout 20s
+"$bin" send "http://127.0.0.1:$port/" -p github --secret "$secret" --data '{}' --retries 3 --backoff 10ms >/dev/null 2>&1
+wait_exit "$lpid"
+expect "--expect counts a delivery accepted on its third attempt" [ "$rc" = 0 ]
 start_listen late --no-capture -p standard --secret "$secret" --expect 5 --timeout 300ms
 wait_exit "$lpid"
 expect "--expect not met within --timeout: exit 1" [ "$rc" = 1 ]

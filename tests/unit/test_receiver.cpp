@@ -562,3 +562,23 @@ TEST_CASE("receiver: forwarding drops the headers a Connection header names, bot
   CHECK_FALSE(d.response.headers.get("X-App-Hop").has_value());
   CHECK(d.response.headers.get("X-Kept") == "2");
 }
+
+TEST_CASE("receiver: unsigned handshakes under a configured provider carry no verification; event names") {
+  Config c;
+  c.provider = "slack";
+  c.keys.secrets = {k_secret};
+  auto rx = make(c);
+  auto dropbox = rx->handle(plain("GET", "/d?challenge=abc"));
+  CHECK(dropbox.verdict == Verdict::handshake);
+  CHECK_FALSE(dropbox.record.verification.has_value());
+
+  auto detect = make(Config{});
+  auto discord = plain("POST", "/d", R"({"type":2,"data":{"name":"ping"}})");
+  discord.headers.add("X-Signature-Ed25519", std::string(128, 'a'));
+  discord.headers.add("X-Signature-Timestamp", "1");
+  CHECK(detect->handle(discord).record.event_type == "APPLICATION_COMMAND");
+  auto slash = plain("POST", "/s", "token=x&command=%2Fweather&text=paris");
+  slash.headers.add("X-Slack-Signature", "v0=00");
+  slash.headers.add("X-Slack-Request-Timestamp", "1");
+  CHECK(detect->handle(slash).record.event_type == "command /weather");
+}

@@ -192,7 +192,6 @@ Result<std::optional<RecordedResponse>> parse_response(const Json& j) {
   return std::optional<RecordedResponse>(r);
 }
 
-
 // A record from the parsed line `root`.
 Result<Record> parse_object(const Json& root) {
   if (!root.is_object()) return bad("not a JSON object");
@@ -274,8 +273,8 @@ constexpr std::string_view k_crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 } // namespace
 
 bool operator==(const RecordedResponse& a, const RecordedResponse& b) {
-  const bool same_headers = a.headers.has_value() == b.headers.has_value() &&
-                            (!a.headers || a.headers->fields() == b.headers->fields());
+  const bool same_headers =
+      a.headers.has_value() == b.headers.has_value() && (!a.headers || a.headers->fields() == b.headers->fields());
   return a.status == b.status && a.latency_ms == b.latency_ms && same_headers && a.body == b.body;
 }
 
@@ -307,8 +306,7 @@ std::string to_line(const Record& record) {
   }
   if (const auto& r = record.response) {
     // nlohmann writes NaN and infinities as null, which parse_line refuses.
-    OrderedJson response = {{"status", r->status},
-                            {"latency_ms", std::isfinite(r->latency_ms) ? r->latency_ms : 0.0}};
+    OrderedJson response = {{"status", r->status}, {"latency_ms", std::isfinite(r->latency_ms) ? r->latency_ms : 0.0}};
     if (r->headers) put_headers(response, *r->headers);
     if (r->body) put_body(response, *r->body);
     j["response"] = std::move(response);

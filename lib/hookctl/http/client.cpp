@@ -63,7 +63,7 @@ public:
       req.headers.emplace(name, value);
       has_agent = has_agent || util::iequals(name, "User-Agent");
     }
-    if (!has_agent) req.headers.emplace("User-Agent", std::string(k_user_agent));
+    if (!has_agent && request.add_user_agent) req.headers.emplace("User-Agent", std::string(k_user_agent));
     req.body = request.body;
     // The per-attempt timeout bounds the whole exchange, not only each read: a receiver that
     // trickles bytes must not hold an attempt open forever.

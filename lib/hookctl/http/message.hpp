@@ -20,6 +20,7 @@ struct Request {
   std::string url;
   util::Headers headers;
   std::string body;
+  bool add_user_agent = true; // add hookctl's User-Agent when `headers` has none (replay sends as captured)
 };
 
 // A response as received; `headers` keep order and case.

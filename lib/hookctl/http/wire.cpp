@@ -78,7 +78,7 @@ std::string serialize_request(const Request& request, const Url& url, std::strin
     out += fmt::format("Host: {}{}{}{}\r\n", v6 ? "[" : "", url.host, v6 ? "]" : "",
                        default_port ? "" : fmt::format(":{}", url.port));
   }
-  if (!agent) out += fmt::format("User-Agent: {}\r\n", user_agent);
+  if (!agent && request.add_user_agent) out += fmt::format("User-Agent: {}\r\n", user_agent);
   for (const auto& [name, value] : request.headers.fields()) {
     out += name;
     out += ": ";

@@ -100,7 +100,24 @@ std::pair<std::string, std::string> event_and_id(std::string_view provider, cons
     if (!f->id_path.empty() && !doc.is_null()) id = json_at(doc, f->id_path);
   }
   if (provider == "slack" && event.empty() && !doc.is_null()) event = json_at(doc, "type");
-  if (provider == "discord" && !doc.is_null() && json_at(doc, "type") == "0") event = "PING";
+  if (provider == "discord" && !doc.is_null()) {
+    const std::string type = json_at(doc, "type");
+    if (type == "0" && !doc.contains("data")) event = "PING"; // a webhook event's endpoint check
+    // An interaction (no "event" object): its numeric type by name, as Discord's docs list them.
+    if (event.empty()) {
+      static constexpr std::string_view k_interactions[] = {
+          "", "PING", "APPLICATION_COMMAND", "MESSAGE_COMPONENT", "APPLICATION_COMMAND_AUTOCOMPLETE", "MODAL_SUBMIT"};
+      long long n = 0;
+      if (util::parse_int64(type, n) && n >= 1 && n <= 5) event = std::string(k_interactions[n]);
+    }
+  }
+  if (provider == "slack" && event.empty() && doc.is_null()) {
+    // A slash command or an interactive payload arrives as a form.
+    if (auto command = query_param(body, "command"))
+      event = "command " + *command;
+    else if (query_param(body, "payload"))
+      event = "interactive";
+  }
   if (provider == "twilio") {
     if (body.find("CallSid=") != std::string_view::npos)
       event = "call";
@@ -358,6 +375,9 @@ private:
       const bool signed_check = r.handshake.starts_with("slack.") || r.handshake.starts_with("twitch.");
       if (!(signed_check && checked == Verdict::invalid && m_config.reject_invalid)) {
         d.verdict = Verdict::handshake;
+        // Meta's, Microsoft Graph's, Dropbox's and Zoom's checks carry no signature of the
+        // configured provider: recording one as missing would only mislead verify --capture.
+        if (!signed_check) r.verification.reset();
         return finish();
       }
       d.verdict = checked;

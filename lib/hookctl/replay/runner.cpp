@@ -1,0 +1,267 @@
+#include "hookctl/replay/runner.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "hookctl/catalog/catalog.hpp"
+#include "hookctl/delivery/load.hpp"
+#include "hookctl/replay/select.hpp"
+#include "hookctl/sign/ids.hpp"
+#include "hookctl/util/strings.hpp"
+#include "hookctl/util/time.hpp"
+
+namespace hookctl::replay {
+
+bool dropped_on_replay(std::string_view name, const util::Headers& headers) {
+  if (name.starts_with(':')) return true;
+  for (auto h : {"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE",
+                 "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Host"}) {
+    if (util::iequals(name, h)) return true;
+  }
+  for (const auto& [field, value] : headers.fields()) {
+    if (!util::iequals(field, "Connection")) continue;
+    for (auto token : util::split(value, ',')) {
+      if (util::iequals(util::trim(token), name)) return true;
+    }
+  }
+  return false;
+}
+
+Result<http::Request> build_request(const capture::Record& record, const RequestPlan& plan, int64_t now,
+                                    const std::function<std::string(size_t)>& random) {
+  http::Request req;
+  req.add_user_agent = false; // the receiver sees what the original sender sent
+  req.method = record.method;
+  if (plan.exact) {
+    req.url = plan.to;
+  } else {
+    std::string base = plan.to;
+    const size_t q = base.find('?');
+    const std::string base_query = q == std::string::npos ? "" : base.substr(q + 1);
+    if (q != std::string::npos) base.resize(q);
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    std::string target = record.path.empty() || record.path.front() != '/' ? "/" + record.path : record.path;
+    std::string query = record.query;
+    if (!base_query.empty()) query = query.empty() ? base_query : query + "&" + base_query;
+    req.url = base + target + (query.empty() ? "" : "?" + query);
+  }
+  for (const auto& [name, value] : record.headers.fields()) {
+    if (!dropped_on_replay(name, record.headers)) req.headers.add(name, value);
+  }
+  req.body = record.body;
+  if (!plan.sets.empty()) {
+    const std::string type(req.headers.get("Content-Type").value_or("application/json"));
+    HOOKCTL_TRY_ASSIGN(req.body, catalog::apply_sets(req.body, type, plan.sets));
+  }
+  if (plan.resign) {
+    const Resign& r = *plan.resign;
+    HOOKCTL_TRY_ASSIGN(auto scheme, sign::make_scheme(r.provider, r.scheme_options));
+    if (const sign::ProviderInfo* info = sign::find_provider(r.provider)) {
+      for (auto h : info->headers) req.headers.remove(h);
+    }
+    sign::SignRequest s;
+    s.body = req.body;
+    s.headers = req.headers;
+    s.url = req.url;
+    s.method = req.method;
+    s.id = r.new_ids || record.delivery_id.empty() ? sign::delivery_id(r.provider, random(16)) : record.delivery_id;
+    s.timestamp = now;
+    s.keys = r.keys;
+    HOOKCTL_TRY_ASSIGN(sign::Signed signed_, scheme->sign(s));
+    for (const auto& [name, value] : signed_.headers.fields()) req.headers.set(name, value);
+    if (!signed_.url.empty()) req.url = signed_.url;
+  }
+  return req;
+}
+
+std::optional<int64_t> signed_at(std::string_view provider, const util::Headers& headers) {
+  auto header = [&](std::string_view name) { return headers.get(name); };
+  auto number = [](std::string_view text) -> std::optional<int64_t> {
+    long long v = 0;
+    if (!util::parse_int64(util::trim(text), v)) return std::nullopt;
+    return v;
+  };
+  // A `key=value` element of a comma- or semicolon-separated header (Stripe's t=, Paddle's ts=).
+  auto element = [&](std::string_view name, std::string_view key, char sep) -> std::optional<int64_t> {
+    auto h = header(name);
+    if (!h) return std::nullopt;
+    for (auto part : util::split(*h, sep)) {
+      part = util::trim(part);
+      if (part.size() > key.size() && part.starts_with(key) && part[key.size()] == '=')
+        return number(part.substr(key.size() + 1));
+    }
+    return std::nullopt;
+  };
+  auto plain = [&](std::string_view name) -> std::optional<int64_t> {
+    auto h = header(name);
+    return h ? number(*h) : std::nullopt;
+  };
+  if (provider == "stripe") return element("Stripe-Signature", "t", ',');
+  if (provider == "paddle") return element("Paddle-Signature", "ts", ';');
+  if (provider == "standard") return plain("webhook-timestamp");
+  if (provider == "svix") return plain("svix-timestamp");
+  if (provider == "slack") return plain("X-Slack-Request-Timestamp");
+  if (provider == "discord") return plain("X-Signature-Timestamp");
+  if (provider == "twitch") {
+    auto h = header("Twitch-Eventsub-Message-Timestamp");
+    if (!h) return std::nullopt;
+    auto at = util::parse_rfc3339(*h);
+    return at ? std::optional<int64_t>(*at) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+bool stale(const capture::Record& record, int64_t now_us, std::string* provider) {
+  const std::string name = record_provider(record);
+  if (provider) *provider = name;
+  const sign::ProviderInfo* info = sign::find_provider(name);
+  if (!info || !info->tolerance_s) return false;
+  // The signed timestamp when the headers carry one, else when the event was captured.
+  std::optional<int64_t> at_us;
+  if (auto ts = signed_at(name, record.headers)) {
+    at_us = *ts * 1'000'000;
+  } else if (auto at = parse_time_us(record.received_at)) {
+    at_us = *at;
+  }
+  if (!at_us) return false;
+  return now_us - *at_us > *info->tolerance_s * 1'000'000;
+}
+
+Runner::Runner(RunOptions options, RunDeps deps, std::function<void(EventResult&&)> on_result)
+    : m_options(std::move(options)), m_deps(std::move(deps)), m_on_result(std::move(on_result)) {}
+
+Runner::~Runner() {
+  cancel();
+  finish();
+}
+
+Result<void> Runner::start() {
+  const RunOptions& o = m_options;
+  if (o.concurrency < 1 || o.concurrency > delivery::k_max_concurrency)
+    return make_error(Errc::usage, fmt::format("--concurrency takes 1 to {}", delivery::k_max_concurrency));
+  if (o.rate && !(*o.rate > 0 && std::isfinite(*o.rate))) return make_error(Errc::usage, "--rate must be above 0");
+  if (o.speed && !(*o.speed > 0 && std::isfinite(*o.speed))) return make_error(Errc::usage, "--speed must be above 0");
+  if (o.rate && o.speed) return make_error(Errc::usage, "--rate and --preserve-timing do not go together");
+  if (!m_deps.transport || !m_deps.now_us || !m_deps.random || !m_deps.steady_now || !m_deps.sleep_until)
+    return make_error(Errc::internal, "replay: missing dependencies");
+  m_start = m_deps.steady_now();
+  try {
+    for (int i = 0; i < o.concurrency; ++i) m_workers.emplace_back([this] { work(); });
+  } catch (const std::exception& e) {
+    cancel();
+    finish();
+    return make_error(Errc::environment, fmt::format("cannot start a replay thread: {}", e.what()));
+  }
+  return {};
+}
+
+bool Runner::submit(capture::Record record) {
+  std::unique_lock lock(m_mutex);
+  const size_t bound = static_cast<size_t>(m_options.concurrency) * 2;
+  m_changed.wait(lock, [&] { return m_queue.size() < bound || m_cancel.load(); });
+  if (m_cancel.load()) return false;
+  if (m_next == 0) {
+    if (auto at = parse_time_us(record.received_at)) m_first_us = *at;
+  }
+  m_queue.emplace_back(m_next++, std::move(record));
+  m_changed.notify_all();
+  return true;
+}
+
+void Runner::finish() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_closed = true;
+  }
+  m_changed.notify_all();
+  for (auto& t : m_workers) {
+    if (t.joinable()) t.join();
+  }
+  m_workers.clear();
+}
+
+void Runner::cancel() {
+  m_cancel.store(true);
+  m_changed.notify_all();
+}
+
+std::chrono::steady_clock::time_point Runner::due(uint64_t index, const capture::Record& record) {
+  const auto start = *m_start;
+  if (m_options.rate) {
+    return start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                       std::chrono::duration<double>(static_cast<double>(index) / *m_options.rate));
+  }
+  if (m_options.speed && m_first_us) {
+    auto at = parse_time_us(record.received_at);
+    if (!at || *at <= *m_first_us) return start;
+    const double seconds = static_cast<double>(*at - *m_first_us) / 1e6 / *m_options.speed;
+    return start +
+           std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  }
+  return start;
+}
+
+void Runner::work() {
+  std::unique_ptr<http::Transport> transport;
+  try {
+    transport = m_deps.transport();
+  } catch (...) {
+  }
+  for (;;) {
+    std::pair<uint64_t, capture::Record> item;
+    {
+      std::unique_lock lock(m_mutex);
+      m_changed.wait(lock, [&] { return !m_queue.empty() || m_closed || m_cancel.load(); });
+      if (m_cancel.load() || m_queue.empty()) return;
+      item = std::move(m_queue.front());
+      m_queue.pop_front();
+    }
+    m_changed.notify_all();
+    EventResult result;
+    result.index = item.first;
+    result.record = std::move(item.second);
+    try {
+      const auto when = due(result.index, result.record);
+      if (when > m_deps.steady_now()) m_deps.sleep_until(when);
+      result.sent_at_us = m_deps.now_us();
+      auto first = build_request(result.record, m_options.plan, result.sent_at_us / 1'000'000, m_deps.random);
+      if (!first) {
+        result.build_error = first.error().message;
+      } else if (!transport) {
+        result.build_error = "no transport";
+      } else {
+        result.request = *first;
+        auto make = [&](int attempt) {
+          // A retry of a re-signed event is signed again, with a fresh timestamp, as providers do.
+          if (attempt > 1 && m_options.plan.resign) {
+            if (auto again = build_request(result.record, m_options.plan, m_deps.now_us() / 1'000'000, m_deps.random))
+              result.request = std::move(*again);
+          }
+          return result.request;
+        };
+        result.delivery = delivery::deliver(*transport, make, m_options.retry, m_deps.retry_clock, {}, &m_cancel);
+      }
+      if (m_options.comparing) {
+        int status = 0;
+        std::string body, error = result.build_error;
+        if (!result.delivery.attempts.empty()) {
+          const http::Outcome& last = result.delivery.attempts.back().outcome;
+          if (last.response) {
+            status = last.response->status;
+            body = last.response->body;
+          } else {
+            error = last.error;
+          }
+        }
+        result.comparison = compare(result.record.response, status, body, error, m_options.compare);
+      }
+    } catch (const std::exception& e) {
+      result.build_error = fmt::format("internal error: {}", e.what());
+    }
+    std::lock_guard lock(m_result_mutex);
+    m_on_result(std::move(result));
+  }
+}
+
+} // namespace hookctl::replay
