@@ -107,12 +107,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
-# A 1 KiB GitHub-like push event: exactly 1024 bytes of JSON.
 body="$tmp/body.json"
-pre='{"ref":"refs/heads/main","before":"6113728f27ae82c7b1a177c8d03f9e96e0adf246","after":"76ae82c7b1a177c8d03f9e96e0adf2466113728f","repository":{"id":1296269,"full_name":"octocat/Hello-World","private":false},"pusher":{"name":"octocat","email":"octocat@example.com"},"padding":"'
-post='"}'
-pad=$((1024 - ${#pre} - ${#post}))
-printf '%s%s%s' "$pre" "$(printf '%*s' "$pad" '' | tr ' ' x)" "$post" >"$body"
+make_body "$body"
 body_bytes=$(wc -c <"$body" | tr -d ' ')
 
 sig_of() { # sig_of SECRET: the X-Hub-Signature-256 value of the body, from hookctl sign --json

@@ -73,22 +73,6 @@ ensure_peers curl hey wrk /usr/bin/time=time
 
 # --- scratch dir, body, sink -----------------------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/send_peers.XXXXXX") || die "mktemp failed"
-nginx_pid=
-stop_nginx() {
-  [ -n "$nginx_pid" ] || return 0
-  local kids _
-  kids=$(pgrep -P "$nginx_pid" 2>/dev/null)
-  kill -TERM "$nginx_pid" 2>/dev/null
-  for _ in $(seq 50); do
-    kill -0 "$nginx_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  # A master that did not stop in 5 s takes its workers with it.
-  # shellcheck disable=SC2086 # $kids is a list of pids
-  kill -0 "$nginx_pid" 2>/dev/null && kill -KILL "$nginx_pid" $kids 2>/dev/null
-  wait "$nginx_pid" 2>/dev/null
-  nginx_pid=
-}
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
   stop_nginx
@@ -98,66 +82,17 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
-# A 1 KiB GitHub-like push event: exactly 1024 bytes of JSON.
 body="$tmp/body.json"
-pre='{"ref":"refs/heads/main","before":"6113728f27ae82c7b1a177c8d03f9e96e0adf246","after":"76ae82c7b1a177c8d03f9e96e0adf2466113728f","repository":{"id":1296269,"full_name":"octocat/Hello-World","private":false},"pusher":{"name":"octocat","email":"octocat@example.com"},"padding":"'
-post='"}'
-pad=$((1024 - ${#pre} - ${#post}))
-printf '%s%s%s' "$pre" "$(printf '%*s' "$pad" '' | tr ' ' x)" "$post" >"$body"
+make_body "$body"
 body_bytes=$(wc -c <"$body" | tr -d ' ')
 
-# Temp-path directives for every module this nginx was built with (Debian's point at /var/lib).
-temp_paths=
-nginx_v=$("$nginx_bin" -V 2>&1)
-for m in client_body proxy fastcgi uwsgi scgi; do
-  case $m in client_body) opt=--http-client-body-temp-path ;; *) opt=--http-$m-temp-path ;; esac
-  if [ "$m" = client_body ] || { [[ $nginx_v != *"--without-http_${m}_module"* ]] && [[ $nginx_v == *"$opt"* ]]; }; then
-    temp_paths+="${m}_temp_path $tmp/temp/$m; "
-  fi
-done
-user_line=
-[ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);" # workers as the current user, not nobody
-mkdir -p "$tmp/logs" "$tmp/temp" || die "mkdir in $tmp failed"
-
-status_of() { # status_of URL: the HTTP status of a POST of the body
-  curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H 'Content-Type: application/json' \
-    --data-binary "@$body" "$1" 2>/dev/null
-}
-port=
-for p in $(seq 18080 18179); do
-  probe "$p" && continue
-  sed -e "s|@PORT@|$p|g" -e "s|@PREFIX@|$tmp|g" -e "s|@WORKERS@|$sink_workers|g" \
-    -e "s|@TEMP_PATHS@|$temp_paths|g" -e "s|@USER_LINE@|$user_line|g" "$template" >"$tmp/nginx.conf"
-  "$nginx_bin" -p "$tmp" -e "$tmp/logs/error.log" -c "$tmp/nginx.conf" >"$tmp/logs/stdout.log" 2>&1 &
-  nginx_pid=$!
-  for _ in $(seq 100); do
-    kill -0 "$nginx_pid" 2>/dev/null || break
-    [ "$(status_of "http://127.0.0.1:$p/hook")" = 200 ] && { port=$p; break; }
-    sleep 0.05
-  done
-  [ -n "$port" ] && break
-  # Lost a race for the port (or nginx failed): retry on the next port only for a bind failure.
-  stop_nginx
-  grep -q 'Address already in use' "$tmp/logs/error.log" "$tmp/logs/stdout.log" 2>/dev/null || {
-    cat "$tmp/logs/stdout.log" "$tmp/logs/error.log" >&2 2>/dev/null
-    die "nginx did not start on 127.0.0.1:$p (config: $template)"
-  }
-  : >"$tmp/logs/error.log"
-done
-[ -n "$port" ] || die "no free port for nginx in 18080-18179"
+start_nginx_sink "$template" "$sink_workers"
 url="http://127.0.0.1:$port/hook"
 nginx_version=$("$nginx_bin" -v 2>&1 | sed 's|.*/||')
 
 # --- helpers ---------------------------------------------------------------------------------
 median() { # median < numbers, one a line
   sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "?"; else printf "%.6f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
-# json_num JSON KEY_REGEX: the first number whose key matches KEY_REGEX (quotes excluded), or "?".
-json_num() {
-  local v
-  v=$(printf '%s' "$1" | grep -oE "\"$2\"[[:space:]]*:[[:space:]]*-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?" | head -n 1 |
-    sed -E 's/.*:[[:space:]]*//')
-  echo "${v:-?}"
 }
 # json_latency JSON NAME (p50, p99): that percentile in ms, whatever unit its key or the object
 # around it names (latency_ms/_us/_ns/_s, p50_ms, ...), or "?".
