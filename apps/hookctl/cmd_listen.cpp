@@ -60,18 +60,6 @@ struct ListenFlags {
   bool tls = false;
 };
 
-int64_t unix_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// "1.2 KiB", "512 B".
-std::string size_text(size_t n) {
-  if (n < 1024) return fmt::format("{} B", n);
-  if (n < 1024 * 1024) return fmt::format("{:.1f} KiB", static_cast<double>(n) / 1024);
-  return fmt::format("{:.1f} MiB", static_cast<double>(n) / (1024 * 1024));
-}
-
 // The status line of a --respond file: {"status": 202, "headers": {"Name": "value"}, "body": "..."}.
 Result<http::Response> load_respond(const std::string& arg, Context& ctx) {
   HOOKCTL_TRY_ASSIGN(std::string text, read_data(arg, ctx));

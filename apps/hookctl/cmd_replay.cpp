@@ -68,18 +68,6 @@ struct ReplayFlags {
   bool include_sensitive = false;
 };
 
-int64_t wall_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// "1.2 KiB", "512 B".
-std::string size_text(size_t n) {
-  if (n < 1024) return fmt::format("{} B", n);
-  if (n < 1024 * 1024) return fmt::format("{:.1f} KiB", static_cast<double>(n) / 1024);
-  return fmt::format("{:.1f} MiB", static_cast<double>(n) / (1024 * 1024));
-}
-
 // --since/--until: an RFC 3339 time, or a duration ago ("2h").
 Result<int64_t> time_arg(const std::string& flag, const std::string& text, Context& ctx) {
   if (auto at = replay::parse_time_us(text)) return *at;
@@ -333,7 +321,7 @@ Result<int> run_replay(const ReplayFlags& f, const Globals& g, Context& ctx) {
 
   replay::RunDeps deps;
   deps.transport = [&ctx, client] { return ctx.transport(client); };
-  deps.now_us = wall_us;
+  deps.now_us = unix_us;
   deps.random = ctx.random;
   deps.retry_clock.now_unix = ctx.now;
   deps.retry_clock.sleep_for = ctx.sleep;

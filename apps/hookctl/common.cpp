@@ -1,6 +1,7 @@
 #include "common.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstring>
@@ -191,6 +192,17 @@ Result<void> check_field_value(std::string_view option, std::string_view value) 
   if (!util::is_field_value(value))
     return make_error(Errc::usage, fmt::format("{} contains a line break or NUL", option));
   return {};
+}
+
+int64_t unix_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string size_text(size_t n) {
+  if (n < 1024) return fmt::format("{} B", n);
+  if (n < 1024 * 1024) return fmt::format("{:.1f} KiB", static_cast<double>(n) / 1024);
+  return fmt::format("{:.1f} MiB", static_cast<double>(n) / (1024 * 1024));
 }
 
 std::string json_line(const nlohmann::ordered_json& value) {

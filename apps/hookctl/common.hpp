@@ -128,6 +128,12 @@ private:
   struct sigaction m_old_term {};
 };
 
+// The wall clock in unix microseconds (capture times; tests go through Context's clock instead).
+int64_t unix_us();
+
+// A byte count for people: "512 B", "1.2 KiB", "3.4 MiB".
+std::string size_text(size_t n);
+
 // `value` serialised as one line of JSON; invalid UTF-8 is replaced, never thrown on.
 std::string json_line(const nlohmann::ordered_json& value);
 
