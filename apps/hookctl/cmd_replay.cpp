@@ -133,8 +133,10 @@ Result<int> run_replay(const ReplayFlags& f, const Globals& g, Context& ctx) {
   if (!f.until.empty()) {
     HOOKCTL_TRY_ASSIGN(sel.until_us, time_arg("--until", f.until, ctx));
   }
-  // With --resign, --provider names the scheme to sign with rather than a filter.
-  if (!f.resign) sel.provider = f.provider;
+  // --provider selects that provider's events; with --resign, unsigned ones too (signed now), so
+  // that another provider's event is never re-signed as this one.
+  sel.provider = f.provider;
+  sel.unsigned_too = f.resign;
   sel.verdict = f.verdict;
   for (const auto& s : f.statuses) {
     for (auto part : util::split(s, ',')) {

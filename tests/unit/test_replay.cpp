@@ -80,6 +80,12 @@ TEST_CASE("replay::Selection: each filter, and all of them together") {
   s.provider = "stripe";
   CHECK(s.matches(b));
   CHECK_FALSE(s.matches(a));
+  auto u = rec(4, "POST", "/u");
+  CHECK_FALSE(s.matches(u));
+  s.unsigned_too = true;
+  CHECK(s.matches(u));
+  CHECK(s.matches(b));
+  CHECK_FALSE(s.matches(a));
   s = {};
   s.verdict = "invalid";
   CHECK(s.matches(b));

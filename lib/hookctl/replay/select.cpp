@@ -129,7 +129,10 @@ bool Selection::matches(const capture::Record& r) const {
     if (since_us && *at < *since_us) return false;
     if (until_us && *at >= *until_us) return false;
   }
-  if (!provider.empty() && record_provider(r) != provider) return false;
+  if (!provider.empty()) {
+    const std::string p = record_provider(r);
+    if (p != provider && !(unsigned_too && p.empty())) return false;
+  }
   if (!verdict.empty() && record_verdict(r) != verdict) return false;
   if (!statuses.empty()) {
     if (!r.response) return false;

@@ -22,6 +22,7 @@ struct Selection {
   std::optional<int64_t> since_us;   // --since: received at or after (unix microseconds)
   std::optional<int64_t> until_us;   // --until: received before
   std::string provider;              // --provider: the provider the record names or its headers show
+  bool unsigned_too = false;         // with `provider`: unsigned events pass as well (--resign signs them)
   std::string verdict;               // --verdict: valid, invalid, unsigned or unverified
   std::vector<std::string> statuses; // --status: "5xx", "503", ...: what was answered at capture time
   std::vector<std::pair<std::string, std::string>> where; // --where body.PATH=VALUE
