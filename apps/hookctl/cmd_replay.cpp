@@ -323,6 +323,10 @@ Result<int> run_replay(const ReplayFlags& f, const Globals& g, Context& ctx) {
 
   replay::RunDeps deps;
   deps.transport = [&ctx, client] { return ctx.transport(client); };
+  // Plain http:// targets go through event loops, as send's load mode does; https:// and injected
+  // transports through a thread per connection.
+  if (ctx.multiplexer && to.starts_with("http://"))
+    deps.multiplexer = [&ctx, client](size_t slots) { return ctx.multiplexer(client, slots); };
   deps.now_us = unix_us;
   deps.random = ctx.random;
   deps.retry_clock.now_unix = ctx.now;

@@ -453,3 +453,52 @@ TEST_CASE("capture::read_events: capture lines with FILE:LINE errors, skip-inval
             .ok());
   CHECK(n == 1);
 }
+
+TEST_CASE("replay::Runner over event loops (no retries): every record once, results compared, pacing kept") {
+  FakeSink sink;
+  RunOptions o;
+  o.plan.to = "http://127.0.0.1:1";
+  o.concurrency = 4;
+  o.comparing = true;
+  auto deps = fake_run_deps(sink);
+  std::atomic<int> muxes{0};
+  deps.multiplexer = [&sink, &muxes](size_t slots) -> std::unique_ptr<http::Multiplexer> {
+    ++muxes;
+    if (slots != 1) return nullptr; // one loop per connection in this test: the serial adapter has one slot
+    return http::serial_multiplexer(std::make_unique<FakeTransport>(sink));
+  };
+  deps.loops = 4;
+  std::mutex m;
+  std::map<uint64_t, Match> seen;
+  {
+    Runner runner(o, deps, [&](EventResult&& r) {
+      std::lock_guard lock(m);
+      CHECK(r.delivery.attempts.size() == 1);
+      CHECK(seen.emplace(r.record.seq, r.comparison->match).second);
+    });
+    REQUIRE(runner.start().ok());
+    for (uint64_t i = 1; i <= 300; ++i) {
+      auto r = rec(i, "POST", "/x", i % 10 == 0 ? R"({"status":500})" : "{}");
+      r.response = capture::RecordedResponse{200, 1, {}, {}};
+      runner.submit(std::move(r));
+    }
+    runner.finish();
+  }
+  CHECK(muxes.load() == 4);
+  CHECK(seen.size() == 300);
+  CHECK(sink.seen.size() == 300);
+  size_t mismatches = 0;
+  for (const auto& [seq, match] : seen) mismatches += match == Match::mismatch ? 1 : 0;
+  CHECK(mismatches == 30);
+  CHECK_FALSE(sink.seen[0].add_user_agent);
+
+  // With retries asked for, the thread-per-connection path is used (the loops do not retry).
+  RunOptions retrying = o;
+  retrying.retry.retries = 1;
+  muxes = 0;
+  Runner runner(retrying, deps, [](EventResult&&) {});
+  REQUIRE(runner.start().ok());
+  runner.submit(rec(1, "POST", "/x"));
+  runner.finish();
+  CHECK(muxes.load() == 0);
+}

@@ -1,5 +1,6 @@
 #include "hookctl/replay/runner.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -147,7 +148,29 @@ Result<void> Runner::start() {
     return make_error(Errc::internal, "replay: missing dependencies");
   m_start = m_deps.steady_now();
   try {
-    for (int i = 0; i < o.concurrency; ++i) m_workers.emplace_back([this] { work(); });
+    if (m_deps.multiplexer && delivery::retry_limit(o.retry) == 0) {
+      // Event loops, the connections shared out among them.
+      unsigned loops = m_deps.loops != 0 ? m_deps.loops : std::max(1u, std::thread::hardware_concurrency());
+      loops = std::min<unsigned>(loops, static_cast<unsigned>(o.concurrency));
+      for (unsigned i = 0; i < loops; ++i) {
+        const size_t slots = static_cast<size_t>(o.concurrency) / loops + (i < o.concurrency % loops ? 1 : 0);
+        auto mux = m_deps.multiplexer(slots);
+        if (!mux || mux->slots() != slots) {
+          cancel();
+          finish();
+          return make_error(Errc::internal, "replay: the multiplexer factory failed");
+        }
+        m_workers.emplace_back([this, m = std::shared_ptr<http::Multiplexer>(std::move(mux))] {
+          try {
+            loop(*m);
+          } catch (...) {
+            cancel(); // a bug: stop the run rather than hang it
+          }
+        });
+      }
+    } else {
+      for (int i = 0; i < o.concurrency; ++i) m_workers.emplace_back([this] { work(); });
+    }
   } catch (const std::exception& e) {
     cancel();
     finish();
@@ -158,14 +181,15 @@ Result<void> Runner::start() {
 
 bool Runner::submit(capture::Record record) {
   std::unique_lock lock(m_mutex);
-  const size_t bound = static_cast<size_t>(m_options.concurrency) * 2;
-  m_changed.wait(lock, [&] { return m_queue.size() < bound || m_cancel.load(); });
+  const size_t bound = static_cast<size_t>(m_options.concurrency) * 4;
+  m_not_full.wait(lock, [&] { return m_queue.size() < bound || m_cancel.load(); });
   if (m_cancel.load()) return false;
   if (m_next == 0) {
     if (auto at = parse_time_us(record.received_at)) m_first_us = *at;
   }
   m_queue.emplace_back(m_next++, std::move(record));
-  m_changed.notify_all();
+  lock.unlock();
+  m_not_empty.notify_one(); // one worker per record: waking them all would thrash the CPUs
   return true;
 }
 
@@ -174,7 +198,7 @@ void Runner::finish() {
     std::lock_guard lock(m_mutex);
     m_closed = true;
   }
-  m_changed.notify_all();
+  m_not_empty.notify_all();
   for (auto& t : m_workers) {
     if (t.joinable()) t.join();
   }
@@ -182,8 +206,12 @@ void Runner::finish() {
 }
 
 void Runner::cancel() {
-  m_cancel.store(true);
-  m_changed.notify_all();
+  {
+    std::lock_guard lock(m_mutex); // no waiter can miss the flag between its check and its wait
+    m_cancel.store(true);
+  }
+  m_not_empty.notify_all();
+  m_not_full.notify_all();
 }
 
 std::chrono::steady_clock::time_point Runner::due(uint64_t index, const capture::Record& record) {
@@ -202,6 +230,114 @@ std::chrono::steady_clock::time_point Runner::due(uint64_t index, const capture:
   return start;
 }
 
+std::optional<Runner::Item> Runner::take(std::chrono::milliseconds wait, bool& done) {
+  std::unique_lock lock(m_mutex);
+  m_not_empty.wait_for(lock, wait, [&] { return !m_queue.empty() || m_closed || m_cancel.load(); });
+  done = m_cancel.load() || (m_queue.empty() && m_closed);
+  if (m_cancel.load() || m_queue.empty()) return std::nullopt;
+  Item item = std::move(m_queue.front());
+  m_queue.pop_front();
+  lock.unlock();
+  m_not_full.notify_one();
+  return item;
+}
+
+EventResult Runner::prepare(Item item) {
+  EventResult result;
+  result.index = item.first;
+  result.record = std::move(item.second);
+  result.sent_at_us = m_deps.now_us();
+  try {
+    auto built = build_request(result.record, m_options.plan, result.sent_at_us / 1'000'000, m_deps.random);
+    if (built)
+      result.request = std::move(*built);
+    else
+      result.build_error = built.error().message;
+  } catch (const std::exception& e) {
+    result.build_error = fmt::format("internal error: {}", e.what());
+  }
+  return result;
+}
+
+void Runner::complete(EventResult& result) {
+  if (m_options.comparing) {
+    int status = 0;
+    std::string body, error = result.build_error;
+    if (!result.delivery.attempts.empty()) {
+      const http::Outcome& last = result.delivery.attempts.back().outcome;
+      if (last.response) {
+        status = last.response->status;
+        body = last.response->body;
+      } else {
+        error = last.error;
+      }
+    }
+    result.comparison = compare(result.record.response, status, body, error, m_options.compare);
+  }
+  std::lock_guard lock(m_result_mutex);
+  m_on_result(std::move(result));
+}
+
+void Runner::loop(http::Multiplexer& mux) {
+  struct Slot {
+    EventResult result;
+  };
+  std::vector<Slot> slots(mux.slots());
+  std::vector<size_t> idle;
+  for (size_t i = slots.size(); i-- > 0;) idle.push_back(i);
+  size_t in_flight = 0;
+  bool done = false;
+  std::optional<Item> pending; // taken, but not due yet (--rate, --preserve-timing)
+  std::chrono::steady_clock::time_point pending_due{};
+  auto on_done = [&](size_t slot, http::Outcome& outcome) {
+    EventResult& r = slots[slot].result;
+    delivery::Attempt a;
+    a.outcome = std::move(outcome);
+    r.delivery.attempts.push_back(std::move(a));
+    r.delivery.success =
+        r.delivery.attempts.back().outcome.response && r.delivery.attempts.back().outcome.response->status / 100 == 2;
+    r.delivery.ending = r.delivery.success ? delivery::Ending::success : delivery::Ending::stopped;
+    complete(r);
+    idle.push_back(slot);
+    --in_flight;
+  };
+  for (;;) {
+    while (!idle.empty() && !m_cancel.load()) {
+      if (!pending) {
+        if (done) break;
+        // Block only when nothing is in flight: otherwise collect answers while the reader catches up.
+        pending = take(in_flight == 0 ? std::chrono::milliseconds(50) : std::chrono::milliseconds(0), done);
+        if (!pending) break;
+        pending_due = due(pending->first, pending->second);
+      }
+      if (pending_due > m_deps.steady_now()) break;
+      EventResult r = prepare(std::move(*pending));
+      pending.reset();
+      if (!r.build_error.empty()) {
+        complete(r);
+        continue;
+      }
+      const size_t slot = idle.back();
+      idle.pop_back();
+      slots[slot].result = std::move(r);
+      ++in_flight;
+      mux.start(slot, slots[slot].result.request);
+    }
+    if (in_flight == 0) {
+      if (m_cancel.load() || (done && !pending)) return;
+      if (pending) m_deps.sleep_until(std::min(pending_due, m_deps.steady_now() + std::chrono::milliseconds(100)));
+      continue;
+    }
+    auto wait = std::chrono::nanoseconds(std::chrono::milliseconds(100));
+    if (pending) {
+      wait = std::clamp<std::chrono::nanoseconds>(pending_due - m_deps.steady_now(), std::chrono::nanoseconds(0), wait);
+    } else if (!done && !idle.empty()) {
+      wait = std::chrono::milliseconds(1); // records may be waiting in the queue
+    }
+    mux.wait(wait, on_done);
+  }
+}
+
 void Runner::work() {
   std::unique_ptr<http::Transport> transport;
   try {
@@ -212,26 +348,18 @@ void Runner::work() {
     std::pair<uint64_t, capture::Record> item;
     {
       std::unique_lock lock(m_mutex);
-      m_changed.wait(lock, [&] { return !m_queue.empty() || m_closed || m_cancel.load(); });
+      m_not_empty.wait(lock, [&] { return !m_queue.empty() || m_closed || m_cancel.load(); });
       if (m_cancel.load() || m_queue.empty()) return;
       item = std::move(m_queue.front());
       m_queue.pop_front();
     }
-    m_changed.notify_all();
-    EventResult result;
-    result.index = item.first;
-    result.record = std::move(item.second);
+    m_not_full.notify_one();
+    const auto when = due(item.first, item.second);
+    if (when > m_deps.steady_now()) m_deps.sleep_until(when);
+    EventResult result = prepare(std::move(item));
     try {
-      const auto when = due(result.index, result.record);
-      if (when > m_deps.steady_now()) m_deps.sleep_until(when);
-      result.sent_at_us = m_deps.now_us();
-      auto first = build_request(result.record, m_options.plan, result.sent_at_us / 1'000'000, m_deps.random);
-      if (!first) {
-        result.build_error = first.error().message;
-      } else if (!transport) {
-        result.build_error = "no transport";
-      } else {
-        result.request = *first;
+      if (result.build_error.empty() && !transport) result.build_error = "no transport";
+      if (result.build_error.empty()) {
         auto make = [&](int attempt) {
           // A retry of a re-signed event is signed again, with a fresh timestamp, as providers do.
           if (attempt > 1 && m_options.plan.resign) {
@@ -242,25 +370,10 @@ void Runner::work() {
         };
         result.delivery = delivery::deliver(*transport, make, m_options.retry, m_deps.retry_clock, {}, &m_cancel);
       }
-      if (m_options.comparing) {
-        int status = 0;
-        std::string body, error = result.build_error;
-        if (!result.delivery.attempts.empty()) {
-          const http::Outcome& last = result.delivery.attempts.back().outcome;
-          if (last.response) {
-            status = last.response->status;
-            body = last.response->body;
-          } else {
-            error = last.error;
-          }
-        }
-        result.comparison = compare(result.record.response, status, body, error, m_options.compare);
-      }
     } catch (const std::exception& e) {
       result.build_error = fmt::format("internal error: {}", e.what());
     }
-    std::lock_guard lock(m_result_mutex);
-    m_on_result(std::move(result));
+    complete(result);
   }
 }
 

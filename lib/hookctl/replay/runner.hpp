@@ -21,6 +21,7 @@
 #include "hookctl/delivery/deliver.hpp"
 #include "hookctl/delivery/retry.hpp"
 #include "hookctl/http/message.hpp"
+#include "hookctl/http/multiplex.hpp"
 #include "hookctl/replay/compare.hpp"
 #include "hookctl/sign/scheme.hpp"
 #include "hookctl/util/result.hpp"
@@ -87,9 +88,13 @@ struct EventResult {
 // What the runner needs from outside; tests pass fakes.
 struct RunDeps {
   std::function<std::unique_ptr<http::Transport>()> transport; // one per worker
-  std::function<int64_t()> now_us;                             // wall clock, unix microseconds
-  std::function<std::string(size_t)> random;                   // thread-safe
-  delivery::Clock retry_clock;                                 // waits between attempts
+  // When set (plain http:// targets) and no retries are asked for, event loops drive this many
+  // slots each instead of a thread per connection: the path that keeps up with send's load mode.
+  std::function<std::unique_ptr<http::Multiplexer>(size_t slots)> multiplexer;
+  unsigned loops = 0;                        // event-loop threads for `multiplexer` (0: one per core)
+  std::function<int64_t()> now_us;           // wall clock, unix microseconds
+  std::function<std::string(size_t)> random; // thread-safe
+  delivery::Clock retry_clock;               // waits between attempts
   // Monotonic time and a sleep until it, for pacing.
   std::function<std::chrono::steady_clock::time_point()> steady_now;
   std::function<void(std::chrono::steady_clock::time_point)> sleep_until;
@@ -115,14 +120,24 @@ public:
   void cancel();
 
 private:
+  using Item = std::pair<uint64_t, capture::Record>;
   void work();
+  void loop(http::Multiplexer& mux);
+  // Takes the next record: waits up to `wait` for one; nullopt when none came (`done` is set once
+  // the run is closed and drained, or cancelled).
+  std::optional<Item> take(std::chrono::milliseconds wait, bool& done);
+  // The result of `item` with its request built (or its build error), sent at the current time.
+  EventResult prepare(Item item);
+  // Compares (when asked) and hands `result` to the caller.
+  void complete(EventResult& result);
   std::chrono::steady_clock::time_point due(uint64_t index, const capture::Record& record);
 
   RunOptions m_options;
   RunDeps m_deps;
   std::function<void(EventResult&&)> m_on_result;
   std::mutex m_mutex;
-  std::condition_variable m_changed;
+  std::condition_variable m_not_empty; // a record was queued, or the run is closing
+  std::condition_variable m_not_full;  // a record was taken, or the run was cancelled
   std::deque<std::pair<uint64_t, capture::Record>> m_queue;
   bool m_closed = false;
   std::atomic<bool> m_cancel{false};
