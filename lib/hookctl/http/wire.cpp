@@ -358,7 +358,9 @@ RequestParser::State RequestParser::parse_head() {
   size_t end = m_buf.find("\r\n\r\n");
   // A line ended by a bare LF would otherwise wait for a CRLFCRLF that never comes (RFC 9112, 2.2
   // lets a server refuse it): refuse it at once.
-  const size_t scanned = end == std::string::npos ? m_buf.size() : end;
+  // Only the bytes a head within the limit could hold: beyond them the answer is 431 whatever
+  // follows, and it must not depend on how the bytes were split into reads.
+  const size_t scanned = std::min(end == std::string::npos ? m_buf.size() : end, m_limits.max_head + 3);
   if (skip > 0) m_lf_scanned = 0;
   for (size_t i = m_buf.find('\n', m_lf_scanned); i < scanned; i = m_buf.find('\n', i + 1)) {
     if (i == 0 || m_buf[i - 1] != '\r') return fail(400, "a line of the request head ends in a bare LF, not CRLF");
