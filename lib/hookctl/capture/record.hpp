@@ -78,6 +78,14 @@ std::string to_line(const Record& record);
 // "code", "headers_encoding" and the extras are optional. Never throws.
 Result<Record> parse_line(std::string_view line);
 
+// parse_line without its fast path: every line through the JSON parser.
+Result<Record> parse_line_json(std::string_view line);
+
+// The fast path of parse_line: the record of a line exactly in to_line's shape (keys in its order,
+// its escapes, headers not base64), or nullopt for anything else, which parse_line then reads with
+// the full JSON parser. Where both read a line they give the same record (a fuzz target checks it).
+std::optional<Record> parse_own_line(std::string_view line);
+
 // A new unique record id: 26 characters of Crockford base32, 48 bits of milliseconds since the
 // epoch then 80 random bits (a ULID), so ids sort by time. `unix_ms` and `random10` (10 bytes) are
 // passed in so tests are deterministic.

@@ -47,8 +47,12 @@ Result<http::Request> build_request(const capture::Record& record, const Request
     if (!base_query.empty()) query = query.empty() ? base_query : query + "&" + base_query;
     req.url = base + target + (query.empty() ? "" : "?" + query);
   }
+  const bool has_connection = record.headers.get("Connection").has_value();
   for (const auto& [name, value] : record.headers.fields()) {
-    if (!dropped_on_replay(name, record.headers)) req.headers.add(name, value);
+    // Without a Connection header only the fixed names can drop a header: no per-header rescan.
+    const bool dropped =
+        has_connection ? dropped_on_replay(name, record.headers) : dropped_on_replay(name, util::Headers{});
+    if (!dropped) req.headers.add(name, value);
   }
   req.body = record.body;
   if (!plan.sets.empty()) {
