@@ -185,8 +185,10 @@ Result<void> Runner::start() {
 
 bool Runner::submit(capture::Record record) {
   std::unique_lock lock(m_mutex);
-  const size_t bound = static_cast<size_t>(m_options.concurrency) * 4;
-  m_not_full.wait(lock, [&] { return m_queue.size() < bound || m_cancel.load(); });
+  // A full queue is refilled once it is half empty, not one record at a time: a reader woken for
+  // every record taken would cost a thread switch per record.
+  if (m_queue.size() >= queue_bound())
+    m_not_full.wait(lock, [&] { return m_queue.size() <= queue_bound() / 2 || m_cancel.load(); });
   if (m_cancel.load()) return false;
   if (m_next == 0) {
     if (auto at = parse_time_us(record.received_at)) m_first_us = *at;
@@ -234,16 +236,28 @@ std::chrono::steady_clock::time_point Runner::due(uint64_t index, const capture:
   return start;
 }
 
+size_t Runner::queue_bound() const { return static_cast<size_t>(m_options.concurrency) * 4; }
+
 std::optional<Runner::Item> Runner::take(std::chrono::milliseconds wait, bool& done) {
+  std::deque<Item> one;
+  take_some(wait, 1, done, one);
+  if (one.empty()) return std::nullopt;
+  return std::move(one.front());
+}
+
+void Runner::take_some(std::chrono::milliseconds wait, size_t max, bool& done, std::deque<Item>& out) {
   std::unique_lock lock(m_mutex);
   m_not_empty.wait_for(lock, wait, [&] { return !m_queue.empty() || m_closed || m_cancel.load(); });
   done = m_cancel.load() || (m_queue.empty() && m_closed);
-  if (m_cancel.load() || m_queue.empty()) return std::nullopt;
-  Item item = std::move(m_queue.front());
-  m_queue.pop_front();
+  if (m_cancel.load()) return;
+  const bool was_full = m_queue.size() > queue_bound() / 2;
+  for (size_t n = 0; n < max && !m_queue.empty(); ++n) {
+    out.push_back(std::move(m_queue.front()));
+    m_queue.pop_front();
+  }
+  const bool refill = was_full && m_queue.size() <= queue_bound() / 2;
   lock.unlock();
-  m_not_full.notify_one();
-  return item;
+  if (refill) m_not_full.notify_one();
 }
 
 EventResult Runner::prepare(Item item) {
@@ -292,6 +306,7 @@ void Runner::loop(http::Multiplexer& mux) {
   size_t in_flight = 0;
   bool done = false;
   std::optional<Item> pending; // taken, but not due yet (--rate, --preserve-timing)
+  std::deque<Item> batch;      // taken together, under one lock
   std::chrono::steady_clock::time_point pending_due{};
   auto on_done = [&](size_t slot, http::Outcome& outcome) {
     EventResult& r = slots[slot].result;
@@ -310,8 +325,14 @@ void Runner::loop(http::Multiplexer& mux) {
       if (!pending) {
         if (done) break;
         // Block only when nothing is in flight: otherwise collect answers while the reader catches up.
-        pending = take(in_flight == 0 ? std::chrono::milliseconds(50) : std::chrono::milliseconds(0), done);
-        if (!pending) break;
+        if (batch.empty()) {
+          take_some(in_flight == 0 ? std::chrono::milliseconds(50) : std::chrono::milliseconds(0), idle.size(), done,
+                    batch);
+        }
+        if (batch.empty()) break;
+        pending = std::move(batch.front());
+        batch.pop_front();
+        done = done && batch.empty();
         pending_due = due(pending->first, pending->second);
       }
       if (pending_due > m_deps.steady_now()) break;
@@ -328,7 +349,7 @@ void Runner::loop(http::Multiplexer& mux) {
       mux.start(slot, slots[slot].result.request);
     }
     if (in_flight == 0) {
-      if (m_cancel.load() || (done && !pending)) return;
+      if (m_cancel.load() || (done && !pending && batch.empty())) return;
       if (pending) m_deps.sleep_until(std::min(pending_due, m_deps.steady_now() + std::chrono::milliseconds(100)));
       continue;
     }
@@ -349,15 +370,13 @@ void Runner::work() {
   } catch (...) {
   }
   for (;;) {
-    std::pair<uint64_t, capture::Record> item;
-    {
-      std::unique_lock lock(m_mutex);
-      m_not_empty.wait(lock, [&] { return !m_queue.empty() || m_closed || m_cancel.load(); });
-      if (m_cancel.load() || m_queue.empty()) return;
-      item = std::move(m_queue.front());
-      m_queue.pop_front();
+    bool done = false;
+    std::optional<Item> taken = take(std::chrono::milliseconds(200), done);
+    if (!taken) {
+      if (done) return;
+      continue;
     }
-    m_not_full.notify_one();
+    Item item = std::move(*taken);
     const auto when = due(item.first, item.second);
     if (when > m_deps.steady_now()) m_deps.sleep_until(when);
     EventResult result = prepare(std::move(item));

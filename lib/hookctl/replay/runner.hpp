@@ -126,6 +126,10 @@ private:
   // Takes the next record: waits up to `wait` for one; nullopt when none came (`done` is set once
   // the run is closed and drained, or cancelled).
   std::optional<Item> take(std::chrono::milliseconds wait, bool& done);
+  // Moves up to `max` records into `out` under one lock (same waiting and `done` as take).
+  void take_some(std::chrono::milliseconds wait, size_t max, bool& done, std::deque<Item>& out);
+  // Records queued at most (the reader waits beyond, until half of them are taken).
+  size_t queue_bound() const;
   // The result of `item` with its request built (or its build error), sent at the current time.
   EventResult prepare(Item item);
   // Compares (when asked) and hands `result` to the caller.
