@@ -1,6 +1,21 @@
 # shellcheck shell=bash disable=SC2154,SC2034
 # Shared by the bench/*_peers.sh scripts (sourced, not run): installing the peer tools from Debian,
-# probing ports, and formatting figures. The caller defines `me` and `die MESSAGE` first.
+# probing ports, and formatting figures. Each script starts with bench_init "$@".
+
+me=${0##*/}
+die() { # die MESSAGE: a setup failure
+  echo "$me: $*" >&2
+  exit 2
+}
+bench_init() { # bench_init BUILD_DIR: checks the arguments; sets hk to the absolute path of the built hookctl
+  if [ $# -ne 1 ]; then
+    echo "usage: $0 BUILD_DIR" >&2
+    exit 2
+  fi
+  hk="$1/apps/hookctl/hookctl"
+  [ -x "$hk" ] || die "$hk not found; build the hookctl target first"
+  hk=$(cd "$(dirname "$hk")" && pwd)/hookctl
+}
 
 as_root() { # as_root CMD...: CMD as root, through sudo when not root
   if [ "$(id -u)" = 0 ]; then

@@ -47,21 +47,10 @@
 set -u
 export LC_ALL=C
 
-me=listen_peers.sh
-die() { # die MESSAGE: a setup failure
-  echo "$me: $*" >&2
-  exit 2
-}
-if [ $# -ne 1 ]; then
-  echo "usage: $0 BUILD_DIR" >&2
-  exit 2
-fi
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
-hk="$1/apps/hookctl/hookctl"
-[ -x "$hk" ] || die "$hk not found; build the hookctl target first"
-hk=$(cd "$(dirname "$hk")" && pwd)/hookctl
+bench_init "$@" # sets me, die and hk (the built hookctl), or exits 2
 nginx_template="$here/nginx_204.conf.in"
 hooks_template="$here/webhook_hooks.json.in"
 for f in "$nginx_template" "$hooks_template"; do [ -r "$f" ] || die "$f not found"; done

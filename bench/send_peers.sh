@@ -39,21 +39,10 @@
 set -u
 export LC_ALL=C
 
-me=send_peers.sh
-die() { # die MESSAGE: a setup failure
-  echo "$me: $*" >&2
-  exit 2
-}
-if [ $# -ne 1 ]; then
-  echo "usage: $0 BUILD_DIR" >&2
-  exit 2
-fi
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
-hk="$1/apps/hookctl/hookctl"
-[ -x "$hk" ] || die "$hk not found; build the hookctl target first"
-hk=$(cd "$(dirname "$hk")" && pwd)/hookctl
+bench_init "$@" # sets me, die and hk (the built hookctl), or exits 2
 template="$here/nginx_sink.conf.in"
 [ -r "$template" ] || die "$template not found"
 
