@@ -162,9 +162,8 @@ Result<int> run_replay(const ReplayFlags& f, const Globals& g, Context& ctx) {
     HOOKCTL_TRY_ASSIGN(r.scheme_options, scheme_options(f.hmac));
     r.new_ids = f.new_ids;
     ro.plan.resign = r;
-  } else if (!f.keys.secrets.empty() || !f.keys.private_keys.empty() || !f.keys.secret_file.empty()) {
-    return make_error(Errc::usage, "keys are for --resign: without it the captured signatures are sent as they are");
   }
+  // Keys without --resign are not an error: HOOKCTL_SECRET may well be set in the environment.
   ro.concurrency = f.concurrency;
   if (f.rate != 0) ro.rate = f.rate;
   if (f.preserve_timing) ro.speed = f.speed;

@@ -125,7 +125,6 @@ TEST_CASE("cli: replay usage errors come before anything is sent") {
   CHECK(code({"--to", "http://a", "--to-exact", "http://b"}) == 2);
   CHECK(code({"--to", "ftp://a"}) == 2);
   CHECK(code({"--to", "http://a", "--new-ids"}) == 2);
-  CHECK(code({"--to", "http://a", "--secret", "s"}) == 2); // keys without --resign
   CHECK(code({"--to", "http://a", "--resign"}) == 2);      // --resign without --provider
   CHECK(code({"--to", "http://a", "--ignore", "x"}) == 2); // --ignore without --compare-body
   CHECK(code({"--to", "http://a", "--compare", "--expect-status", "2xx"}) == 2);
