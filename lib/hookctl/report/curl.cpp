@@ -30,6 +30,8 @@ std::string curl_command(std::string_view method, std::string_view url, const ut
   }
   cmd += "curl -sS -X " + shell_quote(method) + " " + shell_quote(url);
   for (const auto& [name, value] : headers.fields()) cmd += " -H " + shell_quote(name + ": " + value);
+  // A GET or HEAD without a body stays one: --data-binary '' would add a form Content-Type.
+  if (body.empty() && (method == "GET" || method == "HEAD")) return cmd;
   if (text)
     cmd += " --data-binary " + shell_quote(body);
   else
