@@ -74,7 +74,7 @@ expect "the summary warns it is older than the window" grep -q 'older than their
   >"$tmp/resign.out" 2>&1
 expect "re-signed, it is accepted (exit 0)" [ $? = 0 ]
 expect "B verified the re-signed event" grep -q '"path":"/old".*"valid":true' "$tmp/b.jsonl"
-# Slack and Standard Webhooks re-signed: new signatures (not the captured ones) that verify.
+# Slack and Standard Webhooks re-signed: signatures that verify (Standard's new, with a new id).
 for p in slack standard; do
   "$bin" replay "$tmp/a.jsonl" --to "http://127.0.0.1:$b_port" --path "/hooks/$p" --resign -p "$p" --secret "$secret" \
     --new-ids >/dev/null 2>&1
@@ -82,6 +82,8 @@ for p in slack standard; do
   sig=$(grep -o "\"\(X-Slack-Signature\|webhook-signature\)\",\"[^\"]*\"" "$tmp/a.jsonl" | grep -i -m1 "$([ $p = slack ] && echo slack || echo webhook)")
   expect "re-signed $p event verified by B with a new signature" \
     [ "$(grep "\"path\":\"/hooks/$p\"" "$tmp/b.jsonl" | tail -n 1 | grep -c '"valid":true')" = 1 ]
+  # Slack signs only the timestamp and body: within the same second a fresh signature is the same.
+  [ "$p" = slack ] && continue
   expect "the $p signature B got is not the captured one" \
     [ "$(grep "\"path\":\"/hooks/$p\"" "$tmp/b.jsonl" | tail -n 1 | grep -cF "$sig")" = 0 ]
 done
