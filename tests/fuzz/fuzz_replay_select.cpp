@@ -5,6 +5,7 @@
 
 #include "fuzz_check.hpp"
 #include "hookctl/replay/select.hpp"
+#include "hookctl/util/time.hpp"
 
 namespace replay = hookctl::replay;
 

@@ -43,12 +43,13 @@ bool glob_match(std::string_view pattern, std::string_view text) {
   // exponential.
   size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
   while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
+    // '*' first: a '*' in the text must not be taken for the pattern's wildcard matching itself.
+    if (p < pattern.size() && pattern[p] == '*') {
       star = p++;
       mark = t;
+    } else if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
     } else if (star != std::string_view::npos) {
       p = star + 1;
       t = ++mark;
@@ -88,7 +89,7 @@ Result<std::string> parse_status_filter(std::string_view text) {
   if (!klass && !exact)
     return make_error(Errc::usage,
                       fmt::format("invalid status '{}': use a class such as 5xx or a status such as 503", text));
-  return t;
+  return klass ? t : std::to_string(code); // "0503" is 503
 }
 
 bool status_matches(std::string_view filter, int status) {
