@@ -16,6 +16,7 @@
 #include "hookctl/capture/reader.hpp"
 #include "hookctl/capture/store.hpp"
 #include "hookctl/http/version.hpp"
+#include "hookctl/http/wire.hpp"
 #include "hookctl/replay/runner.hpp"
 #include "hookctl/replay/select.hpp"
 #include "hookctl/report/curl.hpp"
@@ -393,10 +394,9 @@ Result<int> run_replay(const ReplayFlags& f, const Globals& g, Context& ctx) {
         url = fmt::format("http://{}{}{}", rec.headers.get("Host").value_or("localhost"), rec.path,
                           rec.query.empty() ? "" : "?" + rec.query);
       }
-      util::Headers headers;
-      for (const auto& [name, value] : rec.headers.fields())
-        if (!replay::dropped_on_replay(name, rec.headers)) headers.add(name, value);
-      out << report::curl_command(rec.method, url, shown_headers(headers, f.include_sensitive), rec.body) << "\n";
+      out << report::curl_command(rec.method, url, shown_headers(http::end_to_end(rec.headers), f.include_sensitive),
+                                  rec.body)
+          << "\n";
     } else if (!runner->submit(std::move(rec))) {
       stop = true;
     }

@@ -59,6 +59,25 @@ bool is_clean_field_value(std::string_view value) {
 
 } // namespace
 
+util::Headers end_to_end(const util::Headers& headers) {
+  std::vector<std::string_view> listed; // the names Connection headers list, for this message only
+  for (const auto& [name, value] : headers.fields()) {
+    if (!util::iequals(name, "Connection")) continue;
+    for (auto token : util::split(value, ',')) listed.push_back(util::trim(token));
+  }
+  util::Headers out;
+  for (const auto& [name, value] : headers.fields()) {
+    bool drop = name.starts_with(':');
+    for (std::string_view h :
+         {"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer",
+          "Transfer-Encoding", "Upgrade", "Content-Length", "Host"})
+      drop = drop || util::iequals(name, h);
+    for (auto l : listed) drop = drop || util::iequals(name, l);
+    if (!drop) out.add(name, value);
+  }
+  return out;
+}
+
 std::string serialize_request(const Request& request, const Url& url, std::string_view user_agent) {
   std::string out;
   out.reserve(256 + request.body.size());

@@ -111,6 +111,11 @@ private:
   std::string m_error;
 };
 
+// `headers` without those a proxy or a replay does not pass on as received (RFC 9110 7.6.1):
+// hop-by-hop ones, those a Connection header names, Host and Content-Length (the sender recomputes
+// them) and HTTP/2 pseudo-headers (":authority"). Order, case and duplicates of the rest are kept.
+util::Headers end_to_end(const util::Headers& headers);
+
 // Parses one response from bytes fed in any pieces.
 class ResponseParser {
 public:

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hookctl/crypto/crypto.hpp"
+#include "hookctl/http/wire.hpp"
 #include "hookctl/sign/keys.hpp"
 #include "hookctl/util/encoding.hpp"
 #include "hookctl/util/strings.hpp"
@@ -133,15 +134,6 @@ std::pair<std::string, std::string> event_and_id(std::string_view provider, cons
   return {event, id};
 }
 
-// Hop-by-hop headers, which a proxy does not pass on, and the framing ones it recomputes.
-bool hop_by_hop(std::string_view name) {
-  for (auto h : {"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE",
-                 "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Host"}) {
-    if (util::iequals(name, h)) return true;
-  }
-  return false;
-}
-
 // Whether `keys` hold material `info`'s scheme can verify with: an HMAC secret or token, an
 // Ed25519 key, or (Standard Webhooks) either, where the secret must decode as whsec_ + base64.
 bool usable_keys(const sign::ProviderInfo& info, const sign::Keys& keys) {
@@ -224,19 +216,6 @@ std::string mask_verify_token(std::string_view query) {
       out += pair;
   }
   return out;
-}
-
-// The header names a Connection header lists: hop-by-hop for this request only (RFC 9110 7.6.1).
-std::vector<std::string> connection_options(const util::Headers& headers) {
-  std::vector<std::string> names;
-  for (const auto& [name, value] : headers.fields()) {
-    if (!util::iequals(name, "Connection")) continue;
-    for (auto token : util::split(value, ',')) {
-      auto t = util::trim(token);
-      if (!t.empty()) names.emplace_back(t);
-    }
-  }
-  return names;
 }
 
 // The request's fields of a record: id, time, peer, method, path and query (an absolute-form target
@@ -587,17 +566,7 @@ private:
     if (target.empty() || target.front() != '/') target = "/" + target;
     out.url = base + target;
     if (!base_query.empty()) out.url += (target.find('?') == std::string::npos ? "?" : "&") + base_query;
-    const auto listed = connection_options(request.headers);
-    auto dropped = [&](std::string_view name) {
-      if (hop_by_hop(name)) return true;
-      for (const auto& l : listed) {
-        if (util::iequals(l, name)) return true;
-      }
-      return false;
-    };
-    for (const auto& [name, value] : request.headers.fields()) {
-      if (!dropped(name)) out.headers.add(name, value);
-    }
+    out.headers = http::end_to_end(request.headers);
     out.body = request.body;
     auto transport = take_transport();
     http::Outcome outcome = transport->send(out);
@@ -612,12 +581,7 @@ private:
     }
     http::Response back;
     back.status = outcome.response->status;
-    const auto back_listed = connection_options(outcome.response->headers);
-    for (const auto& [name, value] : outcome.response->headers.fields()) {
-      bool drop = hop_by_hop(name);
-      for (const auto& l : back_listed) drop = drop || util::iequals(l, name);
-      if (!drop) back.headers.add(name, value);
-    }
+    back.headers = http::end_to_end(outcome.response->headers);
     back.body = std::move(outcome.response->body);
     d.note = fmt::format("forwarded: the app answered {} in {:.1f} ms", back.status,
                          std::chrono::duration<double, std::milli>(outcome.latency).count());

@@ -7,27 +7,13 @@
 
 #include "hookctl/catalog/catalog.hpp"
 #include "hookctl/delivery/load.hpp"
+#include "hookctl/http/wire.hpp"
 #include "hookctl/replay/select.hpp"
 #include "hookctl/sign/ids.hpp"
 #include "hookctl/util/strings.hpp"
 #include "hookctl/util/time.hpp"
 
 namespace hookctl::replay {
-
-bool dropped_on_replay(std::string_view name, const util::Headers& headers) {
-  if (name.starts_with(':')) return true;
-  for (auto h : {"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE",
-                 "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Host"}) {
-    if (util::iequals(name, h)) return true;
-  }
-  for (const auto& [field, value] : headers.fields()) {
-    if (!util::iequals(field, "Connection")) continue;
-    for (auto token : util::split(value, ',')) {
-      if (util::iequals(util::trim(token), name)) return true;
-    }
-  }
-  return false;
-}
 
 Result<http::Request> build_request(const capture::Record& record, const RequestPlan& plan, int64_t now,
                                     const std::function<std::string(size_t)>& random) {
@@ -47,13 +33,7 @@ Result<http::Request> build_request(const capture::Record& record, const Request
     if (!base_query.empty()) query = query.empty() ? base_query : query + "&" + base_query;
     req.url = base + target + (query.empty() ? "" : "?" + query);
   }
-  const bool has_connection = record.headers.get("Connection").has_value();
-  for (const auto& [name, value] : record.headers.fields()) {
-    // Without a Connection header only the fixed names can drop a header: no per-header rescan.
-    const bool dropped =
-        has_connection ? dropped_on_replay(name, record.headers) : dropped_on_replay(name, util::Headers{});
-    if (!dropped) req.headers.add(name, value);
-  }
+  req.headers = http::end_to_end(record.headers);
   req.body = record.body;
   if (!plan.sets.empty()) {
     const std::string type(req.headers.get("Content-Type").value_or("application/json"));

@@ -44,10 +44,6 @@ struct RequestPlan {
   std::optional<Resign> resign;
 };
 
-// Headers a replay does not send as captured: hop-by-hop ones, those a Connection header names,
-// Host and Content-Length (recomputed), and HTTP/2 pseudo-headers (":authority", ...).
-bool dropped_on_replay(std::string_view name, const util::Headers& headers);
-
 // The request that replays `record` under `plan`, signed at `now` (unix seconds) when re-signing;
 // `random` gives bytes for fresh delivery ids. Errc::usage for a bad --set or keys, Errc::input for a
 // body --set cannot edit. Adds no header of hookctl's own (no User-Agent).
