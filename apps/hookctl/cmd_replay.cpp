@@ -273,7 +273,7 @@ Result<int> run_replay(const ReplayFlags& f, const Globals& g, Context& ctx) {
         line += ": " + r.comparison->diff;
       out << line << "\n";
     }
-    out.flush();
+    if (ctx.stdout_live) out.flush();
     if (junit) {
       report::JunitCase c;
       c.name = fmt::format("seq {} {} {} ({})", rec.seq, rec.method, rec.path, rec.id);
@@ -434,7 +434,8 @@ Result<int> run_replay(const ReplayFlags& f, const Globals& g, Context& ctx) {
           ++invalid;
           if (!quiet) err << fmt::format("hookctl: skipped {}\n", e.message);
           return true;
-        });
+        },
+        [&] { return runner ? runner->recycled() : capture::Record{}; });
     if (!read) {
       if (runner) runner->cancel();
       return read.error();

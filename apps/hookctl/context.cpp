@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -27,6 +28,8 @@ Context system_context() {
     return http::make_multiplexer(options, slots);
   };
   ctx.stdout_tty = isatty(STDOUT_FILENO) == 1;
+  struct stat st {};
+  ctx.stdout_live = ctx.stdout_tty || fstat(STDOUT_FILENO, &st) != 0 || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
   ctx.stderr_tty = isatty(STDERR_FILENO) == 1;
   return ctx;
 }

@@ -32,6 +32,9 @@ struct Context {
   // load runs use `transport`, one thread per connection.
   std::function<std::unique_ptr<http::Multiplexer>(const http::ClientOptions&, size_t slots)> multiplexer;
   bool stdout_tty = false;
+  // stdout is a terminal or a pipe: someone reads the results as they come, so a command that
+  // prints one line per event flushes each (to a file, results are written in blocks).
+  bool stdout_live = true;
   bool stderr_tty = false;
 };
 

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -362,4 +363,82 @@ TEST_CASE("capture::parse_own_line: reads what to_line writes, agrees with the J
   CHECK_FALSE(parse_own_line(zeros).has_value());
   CHECK_FALSE(parse_line(zeros).ok());
   CHECK(parse_line(line.substr(0, 40)).error().message == parse_line_json(line.substr(0, 40)).error().message);
+}
+
+namespace {
+// `prefix`, `at` filler bytes, `special`, then filler up to 18 bytes after the prefix.
+std::string around(std::string_view prefix, size_t at, std::string_view special) {
+  std::ostringstream out;
+  out << prefix << std::string(at, 'x') << special << std::string(17 - at, 'y');
+  return out.str();
+}
+} // namespace
+
+TEST_CASE("capture::parse_own_line_into: every field rewritten when the record held another one") {
+  Record full = github_record();
+  full.response->headers = util::Headers{{"A", "1"}, {"B", "2"}};
+  full.response->body = "answer";
+  full.event_type = "push";
+  full.handshake = "h";
+  full.duplicate = true;
+  full.refused = "why";
+  full.headers.add("X-More", "more");
+  Record bare = github_record();
+  bare.verification.reset();
+  bare.response->status = 404;
+  bare.event_type.clear();
+  bare.delivery_id.clear();
+  bare.headers = util::Headers{{"Only", "one"}};
+  Record none = bare;
+  none.response.reset();
+  none.headers = util::Headers{};
+  Record invalid = github_record();
+  invalid.verification->valid = false;
+  const std::vector<Record> order = {full, bare, full, none, full, invalid, bare, full};
+  Record into;
+  for (const auto& r : order) {
+    const std::string line = to_line(r);
+    INFO(line);
+    REQUIRE(parse_own_line_into(line, into));
+    CHECK(into == r);
+    REQUIRE(parse_line_into(line, into).ok());
+    CHECK(into == r);
+  }
+  // A line only the JSON parser reads (spaces) still lands in `into`; a broken one is an error.
+  std::string spaced = to_line(bare);
+  spaced.insert(1, " ");
+  into = full;
+  REQUIRE(parse_line_into(spaced, into).ok());
+  CHECK(into == bare);
+  CHECK_FALSE(parse_line_into("{broken", into).ok());
+}
+
+TEST_CASE("capture::parse_own_line: a quote, backslash, control byte or UTF-8 at any offset of a long string") {
+  // The fast path scans strings eight bytes at a time: put each special byte at every offset of two
+  // words, in a path (raw text) and in a body (JSON-escaped), and in an invalid UTF-8 sequence.
+  const std::vector<std::string> specials = {
+      "\"", "\\", "\x01", "\x1f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\x7f", " ", "~"};
+  for (const auto& special : specials) {
+    for (size_t at = 0; at <= 17; ++at) {
+      Record r = github_record();
+      r.path = around("/", at, special);
+      r.body = around("{\"k\":\"", at, special) + "\"}";
+      const std::string line = to_line(r);
+      INFO(line);
+      auto own = parse_own_line(line);
+      REQUIRE(own.has_value());
+      CHECK(*own == r);
+      CHECK(*own == *parse_line_json(line));
+    }
+  }
+  // A body that is not UTF-8 is base64 in the line; raw invalid UTF-8 inside a JSON string is refused
+  // by both parsers, wherever it is.
+  for (size_t at = 0; at <= 17; ++at) {
+    std::string line = to_line(github_record());
+    const size_t path = line.find("\"path\":\"") + 8;
+    line.insert(path, around("", at, "\xc3("));
+    INFO(at);
+    CHECK_FALSE(parse_own_line(line).has_value());
+    CHECK_FALSE(parse_line(line).ok());
+  }
 }

@@ -449,6 +449,33 @@ TEST_CASE("capture::read_events: capture lines with FILE:LINE errors, skip-inval
   auto res = capture::read_events(v2, "f", collect, [](const Error&) { return true; });
   CHECK_FALSE(res.ok());
   CHECK(res.error().message.find("unsupported capture version") != std::string::npos);
+  // Parsing into recycled records (full of another record's fields) gives the same records.
+  {
+    auto junk = rec(99, "PUT", "/junk/path/that/is/long", std::string(500, 'j'));
+    junk.event_type = "junk.event";
+    junk.duplicate = true;
+    junk.refused = "why";
+    junk.response = capture::RecordedResponse{500, 9, util::Headers{{"A", "b"}}, std::string("body")};
+    junk.headers.add("X-Extra-Header-Name", "extra value longer than sso");
+    std::istringstream plain_in(text), recycled_in(text);
+    std::vector<capture::Record> plain, recycled;
+    auto keep = [](std::vector<capture::Record>& into) {
+      return [&into](capture::Record r, const std::string&) {
+        into.push_back(std::move(r));
+        return true;
+      };
+    };
+    auto skip = [](const Error&) { return true; };
+    int handed = 0;
+    CHECK(capture::read_events(plain_in, "f", keep(plain), skip).ok());
+    CHECK(capture::read_events(recycled_in, "f", keep(recycled), skip, [&] {
+            ++handed;
+            return junk;
+          }).ok());
+    CHECK(handed == 4); // one per non-blank line, the broken one included
+    REQUIRE(plain.size() == 3);
+    CHECK(recycled == plain);
+  }
   // Stopping early.
   std::istringstream again(text);
   int n = 0;
@@ -474,6 +501,7 @@ TEST_CASE("replay::Runner over event loops (no retries): every record once, resu
   deps.loops = 4;
   std::mutex m;
   std::map<uint64_t, Match> seen;
+  size_t reused = 0;
   {
     Runner runner(o, deps, [&](EventResult&& r) {
       std::lock_guard lock(m);
@@ -482,7 +510,11 @@ TEST_CASE("replay::Runner over event loops (no retries): every record once, resu
     });
     REQUIRE(runner.start().ok());
     for (uint64_t i = 1; i <= 300; ++i) {
-      auto r = rec(i, "POST", "/x", i % 10 == 0 ? R"({"status":500})" : "{}");
+      // Records the loops are done with come back to be parsed into again (here: overwritten).
+      capture::Record r = runner.recycled();
+      if (!r.id.empty()) ++reused;
+      r = rec(i, "POST", "/x" + std::to_string(i),
+              i % 10 == 0 ? R"({"status":500})" : "{\"n\":" + std::to_string(i) + "}");
       r.response = capture::RecordedResponse{200, 1, {}, {}};
       runner.submit(std::move(r));
     }
@@ -491,6 +523,13 @@ TEST_CASE("replay::Runner over event loops (no retries): every record once, resu
   CHECK(muxes.load() == 4);
   CHECK(seen.size() == 300);
   CHECK(sink.seen.size() == 300);
+  CHECK(reused > 0);
+  // Each request carried its own record's body (moved into the request, not a recycled one's).
+  for (const auto& req : sink.seen) {
+    const std::string n = req.url.substr(req.url.rfind("/x") + 2);
+    const uint64_t i = std::stoull(n);
+    CHECK(req.body == (i % 10 == 0 ? R"({"status":500})" : "{\"n\":" + n + "}"));
+  }
   size_t mismatches = 0;
   for (const auto& [seq, match] : seen) mismatches += match == Match::mismatch ? 1 : 0;
   CHECK(mismatches == 30);

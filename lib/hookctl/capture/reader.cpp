@@ -1,6 +1,7 @@
 #include "hookctl/capture/reader.hpp"
 
 #include <istream>
+#include <iterator>
 #include <string>
 
 #include <fmt/format.h>
@@ -25,7 +26,7 @@ SourceFormat detect_format(std::string_view head) {
 }
 
 Result<void> read_events(std::istream& in, const std::string& name, const EventHandler& on_event,
-                         const InvalidHandler& on_invalid) {
+                         const InvalidHandler& on_invalid, const std::function<Record()>& recycle) {
   // Peek enough of the start to see the first key, then put it back for the reader.
   std::string head(256, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
@@ -34,7 +35,6 @@ Result<void> read_events(std::istream& in, const std::string& name, const EventH
   const SourceFormat format = detect_format(head);
   // Re-read from the start: a regular file seeks; a pipe is read through a chain of the peeked
   // bytes and the rest.
-  std::string line;
   if (format == SourceFormat::har) {
     struct Chain : std::streambuf {
       Chain(std::string h, std::istream& rest) : m_head(std::move(h)), m_rest(rest) {
@@ -72,30 +72,37 @@ Result<void> read_events(std::istream& in, const std::string& name, const EventH
   // JSON Lines: the peeked bytes start the first line.
   std::string pending = std::move(head);
   uint64_t number = 0;
+  std::string where;
   auto handle = [&](std::string_view text) -> std::optional<Result<void>> {
     ++number;
     if (text.find_first_not_of(" \t\r") == std::string_view::npos) return std::nullopt;
-    auto record = parse_line(text);
-    if (!record) {
-      Error e{Errc::input, fmt::format("{}:{}: {}", name, number, record.error().message)};
-      const bool version = record.error().message.starts_with("unsupported capture version");
+    Record record = recycle ? recycle() : Record{};
+    if (auto parsed = parse_line_into(text, record); !parsed) {
+      Error e{Errc::input, fmt::format("{}:{}: {}", name, number, parsed.error().message)};
+      const bool version = parsed.error().message.starts_with("unsupported capture version");
       if (!version && on_invalid && on_invalid(e)) return std::nullopt;
       return Result<void>(e);
     }
-    if (!on_event(std::move(*record), fmt::format("{}:{}", name, number))) return Result<void>();
+    where.clear();
+    fmt::format_to(std::back_inserter(where), "{}:{}", name, number); // reused: no allocation per line
+    if (!on_event(std::move(record), where)) return Result<void>();
     return std::nullopt;
   };
-  for (;;) {
-    const size_t nl = pending.find('\n');
-    if (nl != std::string::npos) {
-      if (auto done = handle(std::string_view(pending).substr(0, nl))) return *done;
-      pending.erase(0, nl + 1);
-      continue;
+  // The lines wholly inside the peeked bytes, then the rest of the stream one line at a time (so a
+  // live pipe is replayed as it is written), into one reused buffer.
+  size_t start = 0;
+  for (size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
+    if (auto done = handle(std::string_view(pending).substr(start, nl - start))) return *done;
+  }
+  pending.erase(0, start);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!pending.empty()) {
+      pending += line;
+      line.swap(pending);
+      pending.clear();
     }
-    std::string more;
-    if (!std::getline(in, more)) break;
-    pending += more;
-    if (!in.eof()) pending += '\n';
+    if (auto done = handle(line)) return *done;
   }
   if (!pending.empty()) {
     if (auto done = handle(pending)) return *done;

@@ -28,7 +28,9 @@ using InvalidHandler = std::function<bool(const Error& error)>;
 // Reads `in` (named `name` in messages) to the end, or until a handler says stop. Errc::input for a
 // malformed event the invalid handler did not skip, an unknown capture version (never skipped), or a
 // HAR document that is not JSON. Blank lines of a capture file are ignored.
+// `recycle`, when given, supplies the record each capture line is parsed into (one the caller is
+// done with, so that its storage is reused), instead of a new one.
 Result<void> read_events(std::istream& in, const std::string& name, const EventHandler& on_event,
-                         const InvalidHandler& on_invalid);
+                         const InvalidHandler& on_invalid, const std::function<Record()>& recycle = {});
 
 } // namespace hookctl::capture

@@ -1,8 +1,11 @@
 #include "hookctl/capture/record.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <exception>
 #include <limits>
 #include <utility>
@@ -23,6 +26,16 @@ using OrderedJson = nlohmann::ordered_json;
 // Well-formed UTF-8 exactly as Unicode 15 table 3-7 defines it (no overlongs, no surrogates, nothing
 // past U+10FFFF), which is also what nlohmann's strict dump accepts. NUL and control characters are
 // fine: JSON escapes them. util::is_printable_utf8 refuses NUL, so it cannot be used for bodies.
+constexpr uint64_t k_ones = 0x0101010101010101ULL;
+constexpr uint64_t k_highs = 0x8080808080808080ULL;
+
+// The 8 bytes at `p` as one word (any alignment).
+uint64_t word_at(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
 bool is_utf8(std::string_view s) {
   size_t i = 0;
   const size_t n = s.size();
@@ -31,6 +44,10 @@ bool is_utf8(std::string_view s) {
     return k < n && at(k) >= lo && at(k) <= hi;
   };
   while (i < n) {
+    if (i + 8 <= n && (word_at(s.data() + i) & k_highs) == 0) { // eight ASCII bytes
+      i += 8;
+      continue;
+    }
     const unsigned char c = at(i);
     if (c < 0x80) {
       ++i;
@@ -288,67 +305,66 @@ public:
   bool str(std::string& out) {
     if (!lit("\"")) return false;
     out.clear();
-    size_t run = m_i;
-    while (m_i < m_s.size()) {
-      const auto c = static_cast<unsigned char>(m_s[m_i]);
-      if (c == '"' || c == '\\') {
-        const std::string_view raw = m_s.substr(run, m_i - run);
-        if (!is_utf8(raw)) return false;
-        out.append(raw);
-        if (c == '"') {
-          ++m_i;
-          return true;
-        }
-        if (m_i + 1 >= m_s.size()) return false;
-        const char e = m_s[m_i + 1];
-        m_i += 2;
-        switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          if (m_i + 4 > m_s.size()) return false;
-          unsigned v = 0;
-          for (size_t k = 0; k < 4; ++k) {
-            const char h = m_s[m_i + k];
-            v <<= 4;
-            if (h >= '0' && h <= '9')
-              v |= static_cast<unsigned>(h - '0');
-            else if (h >= 'a' && h <= 'f')
-              v |= static_cast<unsigned>(h - 'a' + 10);
-            else if (h >= 'A' && h <= 'F')
-              v |= static_cast<unsigned>(h - 'A' + 10);
-            else
-              return false;
-          }
-          m_i += 4;
-          if (v >= 0xd800 && v <= 0xdfff) return false; // surrogate pairs: the full parser
-          if (v < 0x80) {
-            out += static_cast<char>(v);
-          } else if (v < 0x800) {
-            out += static_cast<char>(0xc0 | (v >> 6));
-            out += static_cast<char>(0x80 | (v & 0x3f));
-          } else {
-            out += static_cast<char>(0xe0 | (v >> 12));
-            out += static_cast<char>(0x80 | ((v >> 6) & 0x3f));
-            out += static_cast<char>(0x80 | (v & 0x3f));
-          }
-          break;
-        }
-        default: return false;
-        }
-        run = m_i;
-        continue;
+    // The runs between escapes are found with memchr (the next quote ends the string: inside one
+    // a quote is always escaped), each checked in one pass and appended whole.
+    size_t quote = find(m_i, '"'), slash = find(m_i, '\\');
+    for (;;) {
+      const size_t end = std::min(quote, slash);
+      if (end >= m_s.size()) return false;
+      const std::string_view raw = m_s.substr(m_i, end - m_i);
+      if (!printable_ascii(raw) && (has_control(raw) || !is_utf8(raw))) return false;
+      out.append(raw);
+      m_i = end;
+      if (end == quote) {
+        ++m_i;
+        return true;
       }
-      if (c < 0x20) return false;
-      ++m_i;
+      if (m_i + 1 >= m_s.size()) return false;
+      const char e = m_s[m_i + 1];
+      m_i += 2;
+      switch (e) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '/': out += '/'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        if (m_i + 4 > m_s.size()) return false;
+        unsigned v = 0;
+        for (size_t k = 0; k < 4; ++k) {
+          const char h = m_s[m_i + k];
+          v <<= 4;
+          if (h >= '0' && h <= '9')
+            v |= static_cast<unsigned>(h - '0');
+          else if (h >= 'a' && h <= 'f')
+            v |= static_cast<unsigned>(h - 'a' + 10);
+          else if (h >= 'A' && h <= 'F')
+            v |= static_cast<unsigned>(h - 'A' + 10);
+          else
+            return false;
+        }
+        m_i += 4;
+        if (v >= 0xd800 && v <= 0xdfff) return false; // surrogate pairs: the full parser
+        if (v < 0x80) {
+          out += static_cast<char>(v);
+        } else if (v < 0x800) {
+          out += static_cast<char>(0xc0 | (v >> 6));
+          out += static_cast<char>(0x80 | (v & 0x3f));
+        } else {
+          out += static_cast<char>(0xe0 | (v >> 12));
+          out += static_cast<char>(0x80 | ((v >> 6) & 0x3f));
+          out += static_cast<char>(0x80 | (v & 0x3f));
+        }
+        break;
+      }
+      default: return false;
+      }
+      slash = find(m_i, '\\');
+      if (quote < m_i) quote = find(m_i, '"'); // it was the escaped one
     }
-    return false;
   }
 
   // An unsigned integer without leading zeros.
@@ -378,94 +394,141 @@ public:
     return true;
   }
 
-  // [["name","value"],...]
+  // [["name","value"],...], rewriting the fields `out` already has before adding more.
   bool headers(util::Headers& out) {
     if (!lit("[")) return false;
-    std::string name, value;
-    if (lit("]")) return true;
-    do {
-      if (!lit("[") || !str(name) || !lit(",") || !str(value) || !lit("]")) return false;
-      out.add(name, value);
-    } while (lit(","));
-    return lit("]");
+    auto& fields = out.mutable_fields();
+    size_t n = 0;
+    if (!lit("]")) {
+      do {
+        if (n == fields.size()) {
+          if (fields.capacity() == 0) fields.reserve(16); // webhook deliveries carry about 8 to 16
+          fields.emplace_back();
+        }
+        auto& [name, value] = fields[n++];
+        if (!lit("[") || !str(name) || !lit(",") || !str(value) || !lit("]")) return false;
+      } while (lit(","));
+      if (!lit("]")) return false;
+    }
+    fields.resize(n);
+    return true;
   }
 
   // "body":"...","body_encoding":"utf8"|"base64", base64 decoded.
   bool body(std::string& out) {
-    std::string text, encoding;
-    if (!lit("\"body\":") || !str(text) || !lit(",\"body_encoding\":") || !str(encoding)) return false;
-    if (encoding == "utf8") {
-      out = std::move(text);
-      return true;
-    }
-    if (encoding != "base64") return false;
-    auto decoded = util::base64_decode(text);
+    if (!lit("\"body\":") || !str(out) || !lit(",\"body_encoding\":")) return false;
+    if (lit("\"utf8\"")) return true;
+    if (!lit("\"base64\"")) return false;
+    auto decoded = util::base64_decode(out);
     if (!decoded) return false;
     out = std::move(*decoded);
     return true;
   }
 
 private:
+  // The offset of the first `c` at or after `from`, or the line's size.
+  size_t find(size_t from, char c) const {
+    const void* at = from < m_s.size() ? std::memchr(m_s.data() + from, c, m_s.size() - from) : nullptr;
+    return at != nullptr ? static_cast<size_t>(static_cast<const char*>(at) - m_s.data()) : m_s.size();
+  }
+  // Whether every byte is 0x20-0x7f: eight at a time (a byte below 0x20 borrows into its high bit,
+  // one at or above 0x80 has it set; a borrow can only mark bytes above a real hit).
+  static bool printable_ascii(std::string_view s) {
+    size_t i = 0;
+    uint64_t bad = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      const uint64_t v = word_at(s.data() + i);
+      bad |= (v - k_ones * 0x20) | v;
+    }
+    if ((bad & k_highs) != 0) return false;
+    for (; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c < 0x20 || c >= 0x80) return false;
+    }
+    return true;
+  }
+  static bool has_control(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+  }
+
   std::string_view m_s;
   size_t m_i = 0;
 };
 
 } // namespace
 
-std::optional<Record> parse_own_line(std::string_view line) {
+bool parse_own_line_into(std::string_view line, Record& r) {
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
   OwnLine p(line);
-  Record r;
-  if (!p.lit("{\"v\":1,\"seq\":") || !p.uint(r.seq)) return std::nullopt;
+  if (!p.lit("{\"v\":1,\"seq\":") || !p.uint(r.seq)) return false;
   if (!p.lit(",\"id\":") || !p.str(r.id) || !p.lit(",\"received_at\":") || !p.str(r.received_at) ||
       !p.lit(",\"remote\":") || !p.str(r.remote) || !p.lit(",\"method\":") || !p.str(r.method) ||
       !p.lit(",\"path\":") || !p.str(r.path) || !p.lit(",\"query\":") || !p.str(r.query) || !p.lit(",\"headers\":") ||
       !p.headers(r.headers))
-    return std::nullopt;
-  if (!p.lit(",") || !p.body(r.body)) return std::nullopt; // headers_encoding (base64 headers): the full parser
+    return false;
+  if (!p.lit(",") || !p.body(r.body)) return false; // headers_encoding (base64 headers): the full parser
   if (p.lit(",\"verification\":null")) {
+    r.verification.reset();
   } else if (p.lit(",\"verification\":{\"provider\":")) {
-    Verification v;
-    if (!p.str(v.provider) || !p.lit(",\"valid\":")) return std::nullopt;
+    Verification& v = r.verification ? *r.verification : r.verification.emplace();
+    if (!p.str(v.provider) || !p.lit(",\"valid\":")) return false;
     if (p.lit("true"))
       v.valid = true;
-    else if (!p.lit("false"))
-      return std::nullopt;
+    else if (p.lit("false"))
+      v.valid = false;
+    else
+      return false;
     if (!p.lit(",\"reason\":") || !p.str(v.reason) || !p.lit(",\"code\":") || !p.str(v.reason_code) || !p.lit("}"))
-      return std::nullopt;
-    r.verification = std::move(v);
+      return false;
   } else {
-    return std::nullopt;
+    return false;
   }
   if (p.lit(",\"response\":null")) {
+    r.response.reset();
   } else if (p.lit(",\"response\":{\"status\":")) {
-    RecordedResponse rr;
+    RecordedResponse& rr = r.response ? *r.response : r.response.emplace();
     uint64_t status = 0;
-    if (!p.uint(status) || status > static_cast<uint64_t>(std::numeric_limits<int>::max())) return std::nullopt;
+    if (!p.uint(status) || status > static_cast<uint64_t>(std::numeric_limits<int>::max())) return false;
     rr.status = static_cast<int>(status);
-    if (!p.lit(",\"latency_ms\":") || !p.number(rr.latency_ms)) return std::nullopt;
-    if (p.peek(",\"headers\":")) {
-      util::Headers h;
-      if (!p.lit(",\"headers\":") || !p.headers(h)) return std::nullopt;
-      rr.headers = std::move(h);
+    if (!p.lit(",\"latency_ms\":") || !p.number(rr.latency_ms)) return false;
+    if (p.lit(",\"headers\":")) {
+      if (!p.headers(rr.headers ? *rr.headers : rr.headers.emplace())) return false;
+    } else {
+      rr.headers.reset();
     }
     if (p.peek(",\"body\":")) {
-      std::string b;
-      if (!p.lit(",") || !p.body(b)) return std::nullopt;
-      rr.body = std::move(b);
+      if (!p.lit(",") || !p.body(rr.body ? *rr.body : rr.body.emplace())) return false;
+    } else {
+      rr.body.reset();
     }
-    if (!p.lit("}")) return std::nullopt;
-    r.response = std::move(rr);
+    if (!p.lit("}")) return false;
   } else {
-    return std::nullopt;
+    return false;
   }
-  if (p.lit(",\"event_type\":") && !p.str(r.event_type)) return std::nullopt;
-  if (p.lit(",\"handshake\":") && !p.str(r.handshake)) return std::nullopt;
+  // The optional keys: absent means empty.
+  r.event_type.clear();
+  r.handshake.clear();
+  r.duplicate = false;
+  r.delivery_id.clear();
+  r.refused.clear();
+  if (p.lit(",\"event_type\":") && !p.str(r.event_type)) return false;
+  if (p.lit(",\"handshake\":") && !p.str(r.handshake)) return false;
   if (p.lit(",\"duplicate\":true")) r.duplicate = true;
-  if (p.lit(",\"delivery_id\":") && !p.str(r.delivery_id)) return std::nullopt;
-  if (p.lit(",\"refused\":") && !p.str(r.refused)) return std::nullopt;
-  if (!p.lit("}") || !p.done()) return std::nullopt;
+  if (p.lit(",\"delivery_id\":") && !p.str(r.delivery_id)) return false;
+  if (p.lit(",\"refused\":") && !p.str(r.refused)) return false;
+  return p.lit("}") && p.done();
+}
+
+std::optional<Record> parse_own_line(std::string_view line) {
+  Record r;
+  if (!parse_own_line_into(line, r)) return std::nullopt;
   return r;
+}
+
+Result<void> parse_line_into(std::string_view line, Record& record) {
+  if (parse_own_line_into(line, record)) return {};
+  HOOKCTL_TRY_ASSIGN(record, parse_line_json(line));
+  return {};
 }
 
 namespace {

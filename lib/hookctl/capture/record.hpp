@@ -86,6 +86,15 @@ Result<Record> parse_line_json(std::string_view line);
 // the full JSON parser. Where both read a line they give the same record (a fuzz target checks it).
 std::optional<Record> parse_own_line(std::string_view line);
 
+// parse_own_line into `record`, whose strings' storage is reused (every field is rewritten; a
+// reader recycling records allocates nothing per line). False (and `record` unspecified) for a line
+// the fast path does not read.
+bool parse_own_line_into(std::string_view line, Record& record);
+
+// parse_line into `record`, reusing its storage when the fast path reads the line; on an error
+// `record` is unspecified.
+Result<void> parse_line_into(std::string_view line, Record& record);
+
 // A new unique record id: 26 characters of Crockford base32, 48 bits of milliseconds since the
 // epoch then 80 random bits (a ULID), so ids sort by time. `unix_ms` and `random10` (10 bytes) are
 // passed in so tests are deterministic.

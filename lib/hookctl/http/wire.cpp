@@ -66,6 +66,7 @@ util::Headers end_to_end(const util::Headers& headers) {
     for (auto token : util::split(value, ',')) listed.push_back(util::trim(token));
   }
   util::Headers out;
+  out.reserve(headers.size());
   for (const auto& [name, value] : headers.fields()) {
     bool drop = name.starts_with(':');
     for (std::string_view h :

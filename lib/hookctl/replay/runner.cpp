@@ -15,26 +15,35 @@
 
 namespace hookctl::replay {
 
-Result<http::Request> build_request(const capture::Record& record, const RequestPlan& plan, int64_t now,
-                                    const std::function<std::string(size_t)>& random) {
+namespace {
+
+// build_request with the body given apart (`record.body` is not read), so a caller that no longer
+// needs the record's body can move it in.
+Result<http::Request> build_with_body(const capture::Record& record, std::string body, const RequestPlan& plan,
+                                      int64_t now, const std::function<std::string(size_t)>& random) {
   http::Request req;
   req.add_user_agent = false; // the receiver sees what the original sender sent
   req.method = record.method;
   if (plan.exact) {
     req.url = plan.to;
   } else {
-    std::string base = plan.to;
+    std::string_view base = plan.to;
     const size_t q = base.find('?');
-    const std::string base_query = q == std::string::npos ? "" : base.substr(q + 1);
-    if (q != std::string::npos) base.resize(q);
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    std::string target = record.path.empty() || record.path.front() != '/' ? "/" + record.path : record.path;
-    std::string query = record.query;
-    if (!base_query.empty()) query = query.empty() ? base_query : query + "&" + base_query;
-    req.url = base + target + (query.empty() ? "" : "?" + query);
+    const std::string_view base_query = q == std::string_view::npos ? "" : base.substr(q + 1);
+    base = base.substr(0, q);
+    while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+    std::string& url = req.url;
+    url.reserve(base.size() + record.path.size() + record.query.size() + base_query.size() + 3);
+    url.append(base);
+    if (record.path.empty() || record.path.front() != '/') url += '/';
+    url.append(record.path);
+    if (!record.query.empty() || !base_query.empty()) url += '?';
+    url.append(record.query);
+    if (!record.query.empty() && !base_query.empty()) url += '&';
+    url.append(base_query);
   }
   req.headers = http::end_to_end(record.headers);
-  req.body = record.body;
+  req.body = std::move(body);
   if (!plan.sets.empty()) {
     const std::string type(req.headers.get("Content-Type").value_or("application/json"));
     HOOKCTL_TRY_ASSIGN(req.body, catalog::apply_sets(req.body, type, plan.sets));
@@ -58,6 +67,13 @@ Result<http::Request> build_request(const capture::Record& record, const Request
     if (!signed_.url.empty()) req.url = signed_.url;
   }
   return req;
+}
+
+} // namespace
+
+Result<http::Request> build_request(const capture::Record& record, const RequestPlan& plan, int64_t now,
+                                    const std::function<std::string(size_t)>& random) {
+  return build_with_body(record, record.body, plan, now, random);
 }
 
 std::optional<int64_t> signed_at(std::string_view provider, const util::Headers& headers) {
@@ -163,7 +179,7 @@ Result<void> Runner::start() {
   return {};
 }
 
-bool Runner::submit(capture::Record record) {
+bool Runner::submit(capture::Record&& record) {
   std::unique_lock lock(m_mutex);
   // A full queue is refilled once it is half empty, not one record at a time: a reader woken for
   // every record taken would cost a thread switch per record.
@@ -173,10 +189,21 @@ bool Runner::submit(capture::Record record) {
   if (m_next == 0) {
     if (auto at = parse_time_us(record.received_at)) m_first_us = *at;
   }
-  m_queue.emplace_back(m_next++, std::move(record));
+  m_queue.push(m_next++, std::move(record));
   lock.unlock();
   m_not_empty.notify_one(); // one worker per record: waking them all would thrash the CPUs
   return true;
+}
+
+capture::Record Runner::recycled() {
+  if (m_spare.empty()) {
+    std::lock_guard lock(m_mutex);
+    m_spare.swap(m_replayed);
+  }
+  if (m_spare.empty()) return {};
+  capture::Record r = std::move(m_spare.back());
+  m_spare.pop_back();
+  return r;
 }
 
 void Runner::finish() {
@@ -219,34 +246,62 @@ std::chrono::steady_clock::time_point Runner::due(uint64_t index, const capture:
 size_t Runner::queue_bound() const { return static_cast<size_t>(m_options.concurrency) * 4; }
 
 std::optional<Runner::Item> Runner::take(std::chrono::milliseconds wait, bool& done) {
-  std::deque<Item> one;
-  take_some(wait, 1, done, one);
+  Fifo one;
+  std::vector<capture::Record> none;
+  take_some(wait, 1, done, one, none);
   if (one.empty()) return std::nullopt;
   return std::move(one.front());
 }
 
-void Runner::take_some(std::chrono::milliseconds wait, size_t max, bool& done, std::deque<Item>& out) {
+void Runner::Fifo::push(uint64_t index, capture::Record&& record) {
+  if (m_count == m_slots.size()) { // full: a ring twice as big, the items in order from its start
+    std::vector<Item> bigger(std::max<size_t>(16, m_slots.size() * 2));
+    for (size_t i = 0; i < m_count; ++i) bigger[i] = std::move(m_slots[(m_head + i) % m_slots.size()]);
+    m_slots = std::move(bigger);
+    m_head = 0;
+  }
+  Item& slot = m_slots[(m_head + m_count) % m_slots.size()];
+  slot.first = index;
+  slot.second = std::move(record);
+  ++m_count;
+}
+
+void Runner::Fifo::drop_front() {
+  m_head = (m_head + 1) % m_slots.size();
+  --m_count;
+}
+
+void Runner::take_some(std::chrono::milliseconds wait, size_t max, bool& done, Fifo& out,
+                       std::vector<capture::Record>& replayed) {
   std::unique_lock lock(m_mutex);
+  if (m_replayed.size() < queue_bound()) {
+    for (auto& r : replayed) m_replayed.push_back(std::move(r));
+  }
+  replayed.clear();
   m_not_empty.wait_for(lock, wait, [&] { return !m_queue.empty() || m_closed || m_cancel.load(); });
   done = m_cancel.load() || (m_queue.empty() && m_closed);
   if (m_cancel.load()) return;
   const bool was_full = m_queue.size() > queue_bound() / 2;
   for (size_t n = 0; n < max && !m_queue.empty(); ++n) {
-    out.push_back(std::move(m_queue.front()));
-    m_queue.pop_front();
+    Item& front = m_queue.front();
+    out.push(front.first, std::move(front.second));
+    m_queue.drop_front();
   }
   const bool refill = was_full && m_queue.size() <= queue_bound() / 2;
   lock.unlock();
   if (refill) m_not_full.notify_one();
 }
 
-EventResult Runner::prepare(Item item) {
+EventResult Runner::prepare(Item&& item, bool keep_body) {
   EventResult result;
   result.index = item.first;
   result.record = std::move(item.second);
   result.sent_at_us = m_deps.now_us();
   try {
-    auto built = build_request(result.record, m_options.plan, result.sent_at_us / 1'000'000, m_deps.random);
+    std::string body = keep_body ? result.record.body : std::move(result.record.body);
+    if (!keep_body) result.record.body.clear();
+    auto built =
+        build_with_body(result.record, std::move(body), m_options.plan, result.sent_at_us / 1'000'000, m_deps.random);
     if (built)
       result.request = std::move(*built);
     else
@@ -285,8 +340,9 @@ void Runner::loop(http::Multiplexer& mux) {
   for (size_t i = slots.size(); i-- > 0;) idle.push_back(i);
   size_t in_flight = 0;
   bool done = false;
-  std::optional<Item> pending; // taken, but not due yet (--rate, --preserve-timing)
-  std::deque<Item> batch;      // taken together, under one lock
+  std::optional<Item> pending;           // taken, but not due yet (--rate, --preserve-timing)
+  Fifo batch;                            // taken together, under one lock
+  std::vector<capture::Record> replayed; // done with, handed back to the reader to free
   std::chrono::steady_clock::time_point pending_due{};
   auto on_done = [&](size_t slot, http::Outcome& outcome) {
     EventResult& r = slots[slot].result;
@@ -297,6 +353,8 @@ void Runner::loop(http::Multiplexer& mux) {
         r.delivery.attempts.back().outcome.response && r.delivery.attempts.back().outcome.response->status / 100 == 2;
     r.delivery.ending = r.delivery.success ? delivery::Ending::success : delivery::Ending::stopped;
     complete(r);
+    r.record.body = std::move(r.request.body); // allocated with the record, by the reader
+    replayed.push_back(std::move(r.record));
     idle.push_back(slot);
     --in_flight;
   };
@@ -307,16 +365,16 @@ void Runner::loop(http::Multiplexer& mux) {
         // Block only when nothing is in flight: otherwise collect answers while the reader catches up.
         if (batch.empty()) {
           take_some(in_flight == 0 ? std::chrono::milliseconds(50) : std::chrono::milliseconds(0), idle.size(), done,
-                    batch);
+                    batch, replayed);
         }
         if (batch.empty()) break;
         pending = std::move(batch.front());
-        batch.pop_front();
+        batch.drop_front();
         done = done && batch.empty();
         pending_due = due(pending->first, pending->second);
       }
       if (pending_due > m_deps.steady_now()) break;
-      EventResult r = prepare(std::move(*pending));
+      EventResult r = prepare(std::move(*pending), false); // no retries here: the body moves into the request
       pending.reset();
       if (!r.build_error.empty()) {
         complete(r);
@@ -359,7 +417,7 @@ void Runner::work() {
     Item item = std::move(*taken);
     const auto when = due(item.first, item.second);
     if (when > m_deps.steady_now()) m_deps.sleep_until(when);
-    EventResult result = prepare(std::move(item));
+    EventResult result = prepare(std::move(item), true); // a re-signed retry is built from the record again
     try {
       if (result.build_error.empty() && !transport) result.build_error = "no transport";
       if (result.build_error.empty()) {

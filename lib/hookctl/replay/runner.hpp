@@ -8,7 +8,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -73,7 +72,7 @@ struct RunOptions {
 // One replayed event.
 struct EventResult {
   uint64_t index = 0;          // 0-based in replay order
-  capture::Record record;      // as captured
+  capture::Record record;      // as captured (on the event-loop path without its body: see `request`)
   http::Request request;       // as sent (last attempt)
   delivery::Delivery delivery; // every attempt
   std::string build_error;     // why no request could be built (then `delivery` is empty)
@@ -109,7 +108,10 @@ public:
   // Starts the workers; Errc::usage for bad options.
   Result<void> start();
   // Queues `record`; false once `cancel` was set (nothing more is sent).
-  bool submit(capture::Record record);
+  bool submit(capture::Record&& record);
+  // A record the runner is done with, or a new one: parsing the next line into it reuses its
+  // storage. Call it from the thread that calls submit (which allocated it).
+  capture::Record recycled();
   // Waits for every queued record to be replayed and joins the workers.
   void finish();
   // Stops handing out records; the ones in flight end (no further retries).
@@ -117,17 +119,34 @@ public:
 
 private:
   using Item = std::pair<uint64_t, capture::Record>;
+  // A first-in first-out queue of items in a ring of reused slots (a std::deque would allocate a
+  // node per item, as big as a record is).
+  class Fifo {
+  public:
+    bool empty() const { return m_count == 0; }
+    size_t size() const { return m_count; }
+    void push(uint64_t index, capture::Record&& record);
+    Item& front() { return m_slots[m_head]; } // the oldest; not empty
+    void drop_front();
+
+  private:
+    std::vector<Item> m_slots;
+    size_t m_head = 0, m_count = 0;
+  };
   void work();
   void loop(http::Multiplexer& mux);
   // Takes the next record: waits up to `wait` for one; nullopt when none came (`done` is set once
   // the run is closed and drained, or cancelled).
   std::optional<Item> take(std::chrono::milliseconds wait, bool& done);
   // Moves up to `max` records into `out` under one lock (same waiting and `done` as take).
-  void take_some(std::chrono::milliseconds wait, size_t max, bool& done, std::deque<Item>& out);
+  // `replayed` (records done with) go to m_replayed.
+  void take_some(std::chrono::milliseconds wait, size_t max, bool& done, Fifo& out,
+                 std::vector<capture::Record>& replayed);
   // Records queued at most (the reader waits beyond, until half of them are taken).
   size_t queue_bound() const;
-  // The result of `item` with its request built (or its build error), sent at the current time.
-  EventResult prepare(Item item);
+  // The result of `item` with its request built (or its build error), sent at the current time;
+  // without `keep_body`, the record's body is moved into the request.
+  EventResult prepare(Item&& item, bool keep_body);
   // Compares (when asked) and hands `result` to the caller.
   void complete(EventResult& result);
   std::chrono::steady_clock::time_point due(uint64_t index, const capture::Record& record);
@@ -138,7 +157,12 @@ private:
   std::mutex m_mutex;
   std::condition_variable m_not_empty; // a record was queued, or the run is closing
   std::condition_variable m_not_full;  // a record was taken, or the run was cancelled
-  std::deque<std::pair<uint64_t, capture::Record>> m_queue;
+  Fifo m_queue;
+  // Records the event loops are done with, handed back to the reader thread (recycled), which
+  // allocated them: it parses into them again instead of allocating, and frees what it allocated
+  // (freeing another thread's allocations contends for malloc's arena locks).
+  std::vector<capture::Record> m_replayed;
+  std::vector<capture::Record> m_spare; // taken from m_replayed; the reader thread's only
   bool m_closed = false;
   std::atomic<bool> m_cancel{false};
   uint64_t m_next = 0;

@@ -19,6 +19,8 @@ public:
 
   // Appends the field `name: value`, keeping any earlier field of that name.
   void add(std::string name, std::string value) { m_fields.emplace_back(std::move(name), std::move(value)); }
+  // Room for `n` fields without reallocating.
+  void reserve(size_t n) { m_fields.reserve(n); }
 
   // Replaces every field named `name` (any case) with one `name: value`, or appends it.
   void set(std::string name, std::string value);
@@ -40,6 +42,9 @@ public:
 
   // Every field, in order.
   const std::vector<Field>& fields() const { return m_fields; }
+  // The fields themselves, for a parser that rewrites them in place (reusing their strings'
+  // storage) instead of adding new ones.
+  std::vector<Field>& mutable_fields() { return m_fields; }
   bool empty() const { return m_fields.empty(); }
   size_t size() const { return m_fields.size(); }
 
