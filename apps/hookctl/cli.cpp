@@ -152,6 +152,7 @@ Cli::Cli(Context& ctx) : m_impl(std::make_unique<Impl>(ctx)) {
   m_impl->commands.push_back(register_send(app, g, ctx));
   m_impl->commands.push_back(register_listen(app, g, ctx));
   m_impl->commands.push_back(register_replay(app, g, ctx));
+  m_impl->commands.push_back(register_fuzz(app, g, ctx));
   m_impl->commands.push_back(register_completion(app, g, ctx));
   m_impl->commands.push_back(register_man(app, g, ctx));
 }

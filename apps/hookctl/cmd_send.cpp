@@ -13,47 +13,10 @@
 #include "hookctl/sign/ids.hpp"
 #include "hookctl/util/strings.hpp"
 #include "hookctl/util/time.hpp"
+#include "send_plan.hpp"
 
 namespace hookctl::app {
 namespace {
-
-struct SendFlags {
-  std::string url;
-  std::string provider;
-  KeyFlags keys;
-  HmacFlags hmac;
-  bool no_sign = false;
-  std::string event;
-  std::string data;
-  std::vector<std::string> sets;
-  std::vector<std::string> headers;
-  std::string method = "POST";
-  std::string id;
-  RetryFlags retry;
-  ConnectionFlags conn;
-  long long count = 0;
-  std::string duration;
-  int concurrency = 1;
-  double rate = 0;
-  CLI::Option* data_option = nullptr; // --data '' is an empty body, not a missing one
-};
-
-// Everything that stays the same between deliveries, resolved once before the first request.
-struct Plan {
-  std::string provider; // empty: unsigned
-  std::unique_ptr<sign::Scheme> scheme;
-  sign::Keys keys;
-  std::string event;       // built-in event name, when --event NAME
-  std::string envelope;    // envelope text, when --event @FILE
-  std::string envelope_at; // its file name
-  std::string data;        // the body, when --data (sets already applied)
-  std::vector<std::string> sets;
-  util::Headers extra; // -H
-  std::string content_type;
-  std::string method;
-  std::string url;
-  std::string id;
-};
 
 bool is_form_provider(std::string_view provider) { return provider == "twilio" || provider == "slack"; }
 
@@ -63,12 +26,7 @@ std::string default_content_type(std::string_view provider, std::string_view bod
   return "application/json";
 }
 
-// One delivery's message: body and headers before signing.
-struct Message {
-  std::string body;
-  util::Headers headers;
-  std::string id;
-};
+} // namespace
 
 Result<Message> make_message(const Plan& plan, Context& ctx) {
   Message m;
@@ -195,6 +153,8 @@ Result<Plan> make_plan(const SendFlags& f, Context& ctx) {
   HOOKCTL_TRY(sign_request(plan, m, ctx));
   return plan;
 }
+
+namespace {
 
 std::string ms_text(std::chrono::nanoseconds d) {
   double ms = static_cast<double>(d.count()) / 1e6;

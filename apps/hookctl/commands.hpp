@@ -13,6 +13,7 @@ Command register_catalog(CLI::App& root, Globals& globals, Context& ctx);
 Command register_send(CLI::App& root, Globals& globals, Context& ctx);
 Command register_listen(CLI::App& root, Globals& globals, Context& ctx);
 Command register_replay(CLI::App& root, Globals& globals, Context& ctx);
+Command register_fuzz(CLI::App& root, Globals& globals, Context& ctx);
 Command register_completion(CLI::App& root, Globals& globals, Context& ctx);
 Command register_man(CLI::App& root, Globals& globals, Context& ctx);
 

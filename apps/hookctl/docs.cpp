@@ -165,6 +165,43 @@ const std::vector<CommandDoc>& docs() {
        "retries, or a comparison found a mismatch; 2 usage or input error (a bad flag, an unreadable file, a "
        "malformed event without --skip-invalid, an unknown capture version); 3 environment error (--junit or "
        "--output cannot be written); 130 interrupted by SIGINT."},
+      {"fuzz",
+       "Attacks a webhook endpoint with deliveries it should reject or survive, and reports what it got wrong. It "
+       "first sends the baseline, the delivery --event or --data describes, correctly signed with --provider and its "
+       "key: it must be answered 2xx, or fuzz stops with exit 2, since every verdict depends on it. Then come the "
+       "cases of the chosen --families (each case has an id, a description and an expected outcome; --list prints "
+       "them): signature (missing, empty, malformed, truncated or duplicated signature headers, another secret, "
+       "another scheme version, the signature of another body, the body changed after signing, timestamps just and "
+       "far outside the window: expected 4xx), replay (the same delivery twice, the same id with another body: "
+       "expected no 5xx), payload (validly signed invalid, truncated, empty, deeply nested, huge, non-UTF-8 and "
+       "NUL-holding bodies, duplicate keys, an unknown event type, and each member of the real event with another "
+       "type, null or removed: expected no 5xx, no timeout, no dropped connection), http (raw socket: a 32 MiB "
+       "body, lying Content-Length, Content-Length with chunked, bad chunk sizes, 10,000 headers, wrong or missing "
+       "Content-Type, other methods: expected an answer that is not 5xx, or a closed connection, never a hang), "
+       "slow (slowloris headers, a slow body, a reset mid-body: the baseline must be served meanwhile and after) "
+       "and order (the later delivery first, a burst of 16 at once: expected no 5xx). After each case (or every "
+       "--check-every K) the baseline is sent again: when it fails, the case is a receiver-broke finding and the "
+       "run stops. Finding kinds: accepts-forgery, accepts-stale, server-error, timeout, connection-drop, "
+       "receiver-broke, slow (over --max-latency) and check-failed (--check-cmd, a command run after each case "
+       "that exits non-zero when the receiver misbehaved). Expectations follow what the provider's official library "
+       "enforces: where it accepts future timestamps (Stripe), a receiver that does too gets a note, a finding "
+       "with --strict. The same --seed gives the same cases in the same order; --cases N draws N of them, "
+       "--duration D draws until D has passed, and --case ID runs one again. Each case has --case-timeout per "
+       "exchange. Targets other than this machine need --allow-remote. Findings are printed grouped by kind, each "
+       "with a reproducing command line; --json prints one object per case, --junit writes one test case per case "
+       "(classname: the family), and --out DIR writes each finding's requests as a capture file that hookctl "
+       "replay DIR/ID.jsonl --to URL sends again.",
+       {{"Fuzz a local Stripe handler", "hookctl fuzz http://127.0.0.1:3000/webhooks -p stripe --secret "
+                                        "\"$STRIPE_WEBHOOK_SECRET\" --event stripe.invoice.paid"},
+        {"Only the signature checks, in CI, with a JUnit report",
+         "hookctl fuzz http://127.0.0.1:3000/hook -p github --secret \"$SECRET\" --event github.push "
+         "--families signature --junit fuzz.xml"},
+        {"Re-run one finding, then replay its capture",
+         "hookctl fuzz http://127.0.0.1:3000/hook -p github --secret \"$SECRET\" --event github.push --seed 7 "
+         "--case signature.missing-header --out findings && hookctl replay "
+         "findings/signature.missing-header.jsonl --to http://127.0.0.1:3000"}},
+       "0 no findings (notes do not count); 1 findings; 2 usage or input error, or the baseline delivery was not "
+       "accepted; 3 environment error (--junit or --out cannot be written); 130 interrupted by SIGINT."},
       {"completion",
        "Prints a completion script for bash, zsh or fish, covering commands, options, and option values that come "
        "from tables such as provider names.",

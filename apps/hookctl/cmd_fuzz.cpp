@@ -1,0 +1,354 @@
+// hookctl fuzz: attack a webhook endpoint with forged, stale, replayed, malformed and slow
+// deliveries and report what it got wrong.
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sys/wait.h>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "docs.hpp"
+#include "hookctl/capture/record.hpp"
+#include "hookctl/crypto/crypto.hpp"
+#include "hookctl/fuzz/run.hpp"
+#include "hookctl/report/junit.hpp"
+#include "hookctl/util/strings.hpp"
+#include "hookctl/util/time.hpp"
+#include "send_plan.hpp"
+
+namespace hookctl::app {
+namespace {
+
+struct FuzzFlags {
+  SendFlags send; // URL, provider, keys, event or data, --set, -H
+  std::string families;
+  long long cases = 0;
+  std::string duration;
+  long long seed = -1;
+  std::string case_timeout = "5s";
+  std::string max_latency;
+  long long check_every = 1;
+  std::string check_cmd;
+  bool strict = false;
+  bool allow_remote = false;
+  std::string junit;
+  std::string out_dir;
+  std::string only;
+  bool list = false;
+};
+
+bool loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.") || host.ends_with(".localhost");
+}
+
+Result<std::vector<fuzz::Family>> parse_families(const std::string& text) {
+  if (text.empty()) return fuzz::all_families();
+  std::vector<fuzz::Family> out;
+  for (auto part : util::split(text, ',')) {
+    part = util::trim(part);
+    auto f = fuzz::parse_family(part);
+    if (!f) {
+      std::vector<std::string> names;
+      for (auto x : fuzz::all_families()) names.emplace_back(fuzz::family_name(x));
+      return make_error(Errc::usage,
+                        fmt::format("--families: unknown family '{}' (known: {})", part, fmt::join(names, ", ")));
+    }
+    out.push_back(*f);
+  }
+  return out;
+}
+
+nlohmann::ordered_json exchange_json(const fuzz::Exchange& e) {
+  nlohmann::ordered_json j = {{"status", e.status}, {"latency_ms", std::round(e.latency_ms * 100) / 100}};
+  if (e.status == 0) {
+    j["closed"] = e.closed;
+    if (e.failure != http::Failure::none) j["failure"] = http::failure_name(e.failure);
+    if (!e.error.empty()) j["error"] = e.error;
+  }
+  return j;
+}
+
+// The capture records of a case's client requests (raw ones as the request they frame), answers
+// included, for `hookctl replay FILE --to URL`.
+std::string finding_lines(const fuzz::CaseResult& r, Context& ctx) {
+  std::string out;
+  for (size_t i = 0; i < r.plan.steps.size(); ++i) {
+    const auto& req = r.plan.steps[i].request;
+    capture::Record rec;
+    const int64_t now_us = ctx.now() * 1'000'000;
+    rec.seq = i + 1;
+    rec.id = capture::make_record_id(now_us / 1000, ctx.random(10));
+    rec.received_at = capture::format_received_at(now_us);
+    rec.method = req.method;
+    auto url = http::parse_url(req.url);
+    const std::string target = url ? url->target : "/";
+    const size_t q = target.find('?');
+    rec.path = target.substr(0, q);
+    rec.query = q == std::string::npos ? "" : target.substr(q + 1);
+    rec.headers = req.headers;
+    rec.body = req.body;
+    rec.event_type = r.c->id;
+    if (i < r.exchanges.size() && r.exchanges[i].status != 0)
+      rec.response = capture::RecordedResponse{r.exchanges[i].status, r.exchanges[i].latency_ms, {}, {}};
+    out += capture::to_line(rec);
+  }
+  return out;
+}
+
+Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
+  std::ostream& out = *ctx.out;
+  std::ostream& err = *ctx.err;
+  HOOKCTL_TRY_ASSIGN(http::Url url, http::parse_url(f.send.url));
+  if (!loopback(url.host) && !f.allow_remote)
+    return make_error(Errc::usage, fmt::format("{} is not this machine: fuzzing someone's server is a choice, so add "
+                                               "--allow-remote to do it",
+                                               url.host));
+  HOOKCTL_TRY_ASSIGN(auto families, parse_families(f.families));
+  if (f.cases > 0 && !f.duration.empty()) return make_error(Errc::usage, "--cases and --duration do not go together");
+  if (!f.only.empty() && (f.cases > 0 || !f.duration.empty()))
+    return make_error(Errc::usage, "--case runs one case: leave out --cases and --duration");
+  HOOKCTL_TRY_ASSIGN(auto case_timeout, util::parse_duration(f.case_timeout));
+  if (case_timeout.count() <= 0) return make_error(Errc::usage, "--case-timeout must be more than 0");
+  fuzz::RunOptions ro;
+  if (!f.max_latency.empty()) {
+    HOOKCTL_TRY_ASSIGN(auto ml, util::parse_duration(f.max_latency));
+    ro.max_latency_ms = static_cast<double>(ml.count());
+  }
+  if (!f.duration.empty()) {
+    HOOKCTL_TRY_ASSIGN(auto d, util::parse_duration(f.duration));
+    if (d.count() <= 0) return make_error(Errc::usage, "--duration must be more than 0");
+    ro.duration = std::chrono::ceil<std::chrono::seconds>(d);
+  }
+  if (f.cases > 0) ro.cases = static_cast<size_t>(f.cases);
+  uint64_t seed = 0;
+  if (f.seed >= 0) {
+    seed = static_cast<uint64_t>(f.seed);
+  } else {
+    for (unsigned char c : ctx.random(4)) seed = (seed << 8) | c;
+  }
+  ro.seed = seed;
+  ro.only = f.only;
+  ro.check_every = static_cast<size_t>(f.check_every);
+  ro.strict = f.strict;
+
+  // The base delivery, as `send` would make it (the event's ids fixed for the run).
+  f.send.method = "POST";
+  HOOKCTL_TRY_ASSIGN(Plan plan, make_plan(f.send, ctx));
+  HOOKCTL_TRY_ASSIGN(Message message, make_message(plan, ctx));
+  fuzz::Base base;
+  base.url = f.send.url;
+  base.provider = plan.provider;
+  base.keys = plan.keys;
+  HOOKCTL_TRY_ASSIGN(base.scheme_options, scheme_options(f.send.hmac));
+  base.body = message.body;
+  base.headers = message.headers;
+  base.id = message.id;
+  HOOKCTL_TRY_ASSIGN(auto cases, fuzz::make_cases(base, families, seed));
+  HOOKCTL_TRY_ASSIGN(auto order, fuzz::schedule(cases, ro));
+
+  if (f.list) {
+    for (size_t i : order) {
+      const auto& c = cases[i];
+      if (g.json)
+        out << json_line({{"id", c.id},
+                          {"family", fuzz::family_name(c.family)},
+                          {"description", c.description},
+                          {"expected", fuzz::expect_text(c.expect)}})
+            << "\n";
+      else
+        out << fmt::format("{:<44}  {}\n", c.id, c.description);
+    }
+    return 0;
+  }
+
+  // Every exchange on a new connection: cases must not share a socket's state.
+  HOOKCTL_TRY_ASSIGN(http::ClientOptions client, client_options(f.send.conn));
+  client.timeout = case_timeout;
+  client.connect_timeout = case_timeout;
+  client.keep_alive = false;
+  fuzz::Deps deps;
+  deps.send = [&ctx, client](const http::Request& r) {
+    fuzz::Exchange e;
+    auto t = ctx.transport(client);
+    http::Outcome o = t->send(r);
+    e.latency_ms = static_cast<double>(o.latency.count()) / 1e6;
+    if (o.response) {
+      e.status = o.response->status;
+    } else {
+      e.failure = o.failure;
+      e.closed = o.failure == http::Failure::io;
+      e.error = o.error;
+    }
+    return e;
+  };
+  deps.send_raw = [url, case_timeout](const fuzz::Step& s) {
+    http::RawRequest raw;
+    raw.chunks = s.raw;
+    raw.gap = s.gap;
+    raw.half_close = s.half_close;
+    raw.reset = s.reset;
+    raw.method = s.request.method;
+    http::RawOutcome o = http::raw_exchange(url, raw, case_timeout);
+    fuzz::Exchange e;
+    e.latency_ms = static_cast<double>(o.latency.count()) / 1e6;
+    if (o.response) e.status = o.response->status;
+    e.closed = o.closed;
+    e.failure = o.failure;
+    e.error = o.error;
+    return e;
+  };
+  deps.now = ctx.now;
+  deps.sleep = ctx.sleep;
+  if (!f.check_cmd.empty()) {
+    deps.check = [&f](const fuzz::Case& c) {
+      const std::string cmd = fmt::format("HOOKCTL_FUZZ_CASE='{}' {}", c.id, f.check_cmd);
+      const int status = std::system(cmd.c_str());
+      return status == -1 ? 127 : WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    };
+  }
+
+  std::unique_ptr<report::JunitWriter> junit;
+  if (!f.junit.empty()) {
+    HOOKCTL_TRY_ASSIGN(junit, report::JunitWriter::open(f.junit, "hookctl fuzz"));
+  }
+  if (!f.out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(f.out_dir, ec);
+    if (ec) return make_error(Errc::environment, fmt::format("cannot create {}: {}", f.out_dir, ec.message()));
+  }
+
+  // The baseline: every verdict depends on it.
+  HOOKCTL_TRY_ASSIGN(fuzz::Exchange baseline, fuzz::check_baseline(base, deps));
+  const bool quiet = g.quiet;
+  if (!quiet)
+    err << fmt::format("hookctl fuzz: {} case(s) against {} (seed {}); baseline answered {} in {:.0f} ms\n",
+                       ro.duration ? std::string("timed") : std::to_string(order.size()), f.send.url, seed,
+                       baseline.status, baseline.latency_ms);
+  const bool progress = ctx.stderr_tty && !quiet && !g.json && !ctx.getenv("CI");
+  const std::string key_flag = plan.keys.private_keys.empty() ? "--secret \"$SECRET\"" : "--private-key \"$KEY\"";
+  auto reproducer = [&](const fuzz::Case& c) {
+    return fmt::format("hookctl fuzz {} -p {} {} {} --seed {} --case {}", f.send.url, plan.provider, key_flag,
+                       f.send.event.empty() ? std::string("--data ...") : "--event " + f.send.event, seed, c.id);
+  };
+  std::vector<const fuzz::Case*> found;
+  std::map<std::string, std::vector<std::string>> by_kind;
+  std::optional<Error> write_error;
+  InterruptScope interrupts;
+  auto on_case = [&](const fuzz::CaseResult& r) {
+    const fuzz::Case& c = *r.c;
+    const auto& j = r.judgement;
+    if (progress) err << fmt::format("\r\033[K[{}] {}", r.run + 1, c.id) << std::flush;
+    if (g.json) {
+      nlohmann::ordered_json o = {{"id", c.id},
+                                  {"family", fuzz::family_name(c.family)},
+                                  {"description", c.description},
+                                  {"expected", fuzz::expect_text(c.expect)},
+                                  {"verdict", fuzz::verdict_name(j.verdict)}};
+      if (j.kind) o["kind"] = fuzz::kind_name(*j.kind);
+      o["detail"] = j.detail;
+      nlohmann::ordered_json ex = nlohmann::ordered_json::array();
+      for (const auto& e : r.exchanges) ex.push_back(exchange_json(e));
+      o["exchanges"] = ex;
+      if (r.meanwhile) o["baseline_meanwhile"] = exchange_json(*r.meanwhile);
+      out << json_line(o) << "\n" << std::flush;
+    }
+    if (j.verdict != fuzz::Verdict::pass) {
+      const std::string line = fmt::format("{}: {} -> {}", c.id, c.description, j.detail);
+      by_kind[std::string(j.verdict == fuzz::Verdict::note ? "note: " : "") + std::string(fuzz::kind_name(*j.kind))]
+          .push_back(line + "\n      reproduce: " + reproducer(c));
+    }
+    if (junit) {
+      report::JunitCase jc;
+      jc.name = c.id;
+      jc.classname = std::string(fuzz::family_name(c.family));
+      double total = 0;
+      for (const auto& e : r.exchanges) total += e.latency_ms;
+      jc.seconds = total / 1000;
+      if (j.verdict == fuzz::Verdict::finding) jc.failure = fmt::format("{}: {}", fuzz::kind_name(*j.kind), j.detail);
+      jc.details = fmt::format("{}; expected: {}; got: {}", c.description, fuzz::expect_text(c.expect), j.detail);
+      junit->add(jc);
+    }
+    if (j.verdict == fuzz::Verdict::finding && !f.out_dir.empty()) {
+      const std::string path = (std::filesystem::path(f.out_dir) / (c.id + ".jsonl")).string();
+      std::ofstream file(path, std::ios::binary | std::ios::trunc);
+      file << finding_lines(r, ctx);
+      if (!file) write_error = Error{Errc::environment, fmt::format("cannot write {}", path)};
+    }
+  };
+  fuzz::Summary sum = fuzz::run(base, cases, order, ro, deps, on_case, [&] { return interrupts.flag().load(); });
+  if (progress) err << "\r\033[K";
+  if (junit) HOOKCTL_TRY(junit->finish(sum.seconds));
+  if (write_error) return *write_error;
+
+  std::ostream& report = g.json ? err : out;
+  if (!quiet || sum.findings > 0) {
+    for (const auto& [kind, lines] : by_kind) {
+      report << fmt::format("{} ({}):\n", kind, lines.size());
+      for (const auto& l : lines) report << "  " << l << "\n";
+    }
+  }
+  if (!quiet)
+    report << fmt::format("hookctl fuzz: {} case(s) in {:.1f} s: {} finding(s), {} note(s){}\n", sum.cases, sum.seconds,
+                          sum.findings, sum.notes,
+                          sum.stopped_broken ? "; stopped: the receiver no longer accepts the baseline" : "");
+  if (interrupts.flag().load()) return 130;
+  return sum.findings > 0 ? 1 : 0;
+}
+
+} // namespace
+
+Command register_fuzz(CLI::App& root, Globals& g, Context& ctx) {
+  auto f = std::make_shared<FuzzFlags>();
+  auto* cmd =
+      root.add_subcommand("fuzz", "Attack a webhook endpoint with forged, stale, malformed and slow deliveries");
+  cmd->add_option("url", f->send.url, "The endpoint (loopback unless --allow-remote)")->required();
+  add_provider_flag(cmd, f->send.provider, false);
+  add_key_flags(cmd, f->send.keys, KeyUse::sign);
+  cmd->add_option("-e,--event", f->send.event, "The base delivery: a catalog event (hookctl catalog) or @FILE");
+  f->send.data_option = cmd->add_option("-d,--data", f->send.data, "The base delivery's body: text, @FILE or @-");
+  cmd->add_option("--set", f->send.sets, "Edit the base body: PATH=VALUE (repeatable)");
+  cmd->add_option("-H,--header", f->send.headers, "An extra header of the base delivery: 'Name: value' (repeatable)");
+  const char* sel = "Cases";
+  cmd->add_option("--families", f->families, "Comma-separated: signature,replay,payload,http,slow,order (default: all)")
+      ->group(sel);
+  cmd->add_option("--cases", f->cases, "Run N cases drawn from the families (by --seed), repeating when N is more")
+      ->check(CLI::Range(1LL, 10000000LL))
+      ->group(sel);
+  cmd->add_option("--duration", f->duration, "Draw cases until this much time has passed (30s, 5m)")->group(sel);
+  cmd->add_option("--seed", f->seed, "The seed of the mutations and the draw (default: random, printed)")
+      ->check(CLI::Range(0LL, 9007199254740991LL))
+      ->group(sel);
+  cmd->add_option("--case", f->only, "Run this one case again (an id from a report or --list)")->group(sel);
+  cmd->add_flag("--list", f->list, "Print the cases instead of running them")->group(sel);
+  const char* oracle = "Oracle";
+  cmd->add_option("--case-timeout", f->case_timeout, "Time for each exchange (default 5s)")->group(oracle);
+  cmd->add_option("--max-latency", f->max_latency, "A slower answer is a finding (slow)")->group(oracle);
+  cmd->add_option("--check-every", f->check_every, "Send the baseline again after every K cases (default 1)")
+      ->check(CLI::Range(1LL, 1000000LL))
+      ->group(oracle);
+  cmd->add_option("--check-cmd", f->check_cmd,
+                  "A shell command run after each case (HOOKCTL_FUZZ_CASE set); non-zero exit is a finding")
+      ->group(oracle);
+  cmd->add_flag("--strict", f->strict, "Count what the provider's own library accepts (future timestamps) as findings")
+      ->group(oracle);
+  cmd->add_flag("--allow-remote", f->allow_remote, "Fuzz a host other than this machine");
+  const char* rep = "Report";
+  cmd->add_flag("--json", g.json, "One JSON object per case on stdout")->group(rep);
+  cmd->add_option("--junit", f->junit, "Write a JUnit XML report, one test case per case")
+      ->type_name("FILE")
+      ->group(rep);
+  cmd->add_option("--out", f->out_dir, "Write each finding as a capture file DIR/ID.jsonl (for hookctl replay)")
+      ->type_name("DIR")
+      ->group(rep);
+  cmd->add_flag("-k,--insecure", f->send.conn.insecure, "Do not verify the server's TLS certificate");
+  cmd->add_option("--cacert", f->send.conn.cacert, "Verify TLS against the CA certificates in FILE (PEM)")
+      ->type_name("FILE");
+  add_hmac_flags(cmd, f->send.hmac);
+  cmd->footer(help_footer("fuzz"));
+  return {cmd, [f, &g, &ctx] { return run_fuzz(*f, g, ctx); }};
+}
+
+} // namespace hookctl::app
