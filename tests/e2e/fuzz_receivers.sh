@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# hookctl fuzz against deliberately broken receivers (tests/support/broken_receiver.cpp): each
+# planted bug is found with the right kind; `hookctl listen` with verification gives zero
+# findings; the same seed lists the same cases; --junit, --out (replayed with hookctl replay),
+# --case, the baseline check (exit 2) and --allow-remote.
+set -u
+bin=$1
+broken="$(cd "$(dirname "$2")" && pwd)/hookctl_test_broken_receiver"
+# shellcheck source=lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
+cd "$tmp" || exit 1
+[ -x "$broken" ] || { echo "FAIL: $broken not built"; exit 1; }
+secret="whsec_$(head -c 24 /dev/urandom | base64)"
+
+# start_broken NAME BUG [ARGS...]: the broken receiver on a free port; sets $bport.
+start_broken() {
+  local name=$1 bug=$2
+  shift 2
+  rm -f "$tmp/$name.port"
+  "$broken" --port-file "$tmp/$name.port" --provider stripe --secret "$secret" --bug "$bug" --lifetime 100 "$@" \
+    >"$tmp/$name.out" 2>&1 &
+  pids+=("$!")
+  bport=
+  for _ in $(seq 100); do
+    [ -s "$tmp/$name.port" ] && bport=$(cat "$tmp/$name.port") && break
+    sleep 0.05
+  done
+  [ -n "$bport" ] || { cat "$tmp/$name.out"; echo "FAIL: broken receiver $bug did not start"; exit 1; }
+}
+# fuzz_json NAME URL ARGS...: runs fuzz --json into $tmp/NAME.json; sets $rc.
+fuzz_json() {
+  local name=$1 url=$2
+  shift 2
+  timeout 90 "$bin" fuzz "$url" -p stripe --secret "$secret" --event stripe.invoice.paid --seed 11 --json "$@" \
+    >"$tmp/$name.json" 2>"$tmp/$name.err"
+  rc=$?
+}
+# found NAME KIND CASE: the run NAME reported CASE as a finding of KIND.
+found() {
+  grep -q "\"id\":\"$3\".*\"verdict\":\"finding\",\"kind\":\"$2\"" "$tmp/$1.json"
+}
+findings() { grep -c '"verdict":"finding"' "$tmp/$1.json" | tr -d ' '; }
+
+# --- planted bugs ---------------------------------------------------------------------------------
+start_broken nv never-verify
+fuzz_json nv "http://127.0.0.1:$bport/hook" --families signature
+expect "never-verify: exit 1" test "$rc" = 1
+for c in missing-header wrong-secret other-body body-one-byte truncated duplicated-header; do
+  expect "never-verify: signature.$c is accepts-forgery" found nv accepts-forgery "signature.$c"
+done
+expect "never-verify: stale deliveries are accepts-stale" found nv accepts-stale signature.stale-far-outside
+
+start_broken it ignore-timestamps
+fuzz_json it "http://127.0.0.1:$bport/hook" --families signature
+expect "ignore-timestamps: stale just outside found" found it accepts-stale signature.stale-just-outside
+expect "ignore-timestamps: stale far outside found" found it accepts-stale signature.stale-far-outside
+expect "ignore-timestamps: no forgery accepted" test "$(grep -c 'accepts-forgery' "$tmp/it.json")" = 0
+# Stripe's own library takes future timestamps: a note, not a finding, unless --strict.
+expect "ignore-timestamps: a future timestamp is a note" \
+  grep -q '"id":"signature.future-far-outside".*"verdict":"note"' "$tmp/it.json"
+fuzz_json its "http://127.0.0.1:$bport/hook" --families signature --strict
+expect "--strict: a future timestamp is a finding" found its accepts-stale signature.future-far-outside
+
+start_broken ue 500-on-unknown-event --known-types invoice.paid
+fuzz_json ue "http://127.0.0.1:$bport/hook" --families payload
+expect "500-on-unknown-event: server-error on payload.unknown-event-type" \
+  found ue server-error payload.unknown-event-type
+
+start_broken cr crash-on-deep-json
+fuzz_json cr "http://127.0.0.1:$bport/hook" --families payload
+expect "crash-on-deep-json: receiver-broke on payload.deep-nesting" found cr receiver-broke payload.deep-nesting
+expect "crash-on-deep-json: the run stopped there" test "$(tail -n 1 "$tmp/cr.json" | grep -c deep-nesting)" = 1
+expect "crash-on-deep-json: the summary says so" grep -q 'no longer accepts the baseline' "$tmp/cr.err"
+
+start_broken hs hang-on-slow-body
+fuzz_json hs "http://127.0.0.1:$bport/hook" --families slow
+expect "hang-on-slow-body: slow.slow-body held the baseline up (timeout)" found hs timeout slow.slow-body
+
+# --- a correct receiver ---------------------------------------------------------------------------
+start_listen ok --provider stripe --secret "$secret" --capture "$tmp/ok.jsonl"
+fuzz_json ok "http://127.0.0.1:$port/hook" --junit "$tmp/ok.xml"
+expect "listen with verification: exit 0" test "$rc" = 0
+expect "listen with verification: zero findings" test "$(findings ok)" = 0
+expect "listen with verification: every family ran" \
+  test "$(grep -o '"family":"[a-z]*"' "$tmp/ok.json" | sort -u | wc -l | tr -d ' ')" = 6
+tests=$(grep -o 'tests="[0-9]*"' "$tmp/ok.xml" | head -n 1 | tr -dc 0-9)
+expect "--junit: one test case per case" test "$tests" = "$(grep -c '' "$tmp/ok.json")"
+expect "--junit: classname is the family" grep -q 'classname="signature"' "$tmp/ok.xml"
+expect "the secret is in no output" bash -c "! grep -qF -- '$secret' '$tmp/ok.json' '$tmp/ok.err' '$tmp/ok.xml'"
+
+# --- reproducibility ------------------------------------------------------------------------------
+"$bin" fuzz "http://127.0.0.1:$port/hook" -p stripe --secret "$secret" --event stripe.invoice.paid --seed 5 \
+  --cases 40 --list >"$tmp/l1"
+"$bin" fuzz "http://127.0.0.1:$port/hook" -p stripe --secret "$secret" --event stripe.invoice.paid --seed 5 \
+  --cases 40 --list >"$tmp/l2"
+"$bin" fuzz "http://127.0.0.1:$port/hook" -p stripe --secret "$secret" --event stripe.invoice.paid --seed 6 \
+  --cases 40 --list >"$tmp/l3"
+expect "the same seed lists the same 40 cases" cmp -s "$tmp/l1" "$tmp/l2"
+expect "another seed draws another order" bash -c "! cmp -s '$tmp/l1' '$tmp/l3'"
+expect "--cases 40 lists 40" test "$(grep -c '' "$tmp/l1")" = 40
+
+# --- --out, --case, and replaying a finding -------------------------------------------------------
+start_broken nv2 never-verify
+timeout 60 "$bin" fuzz "http://127.0.0.1:$bport/hook" -p stripe --secret "$secret" --event stripe.invoice.paid \
+  --seed 11 --case signature.wrong-secret --out "$tmp/findings" >"$tmp/one.out" 2>&1
+rc=$?
+expect "--case: exit 1 on its finding" test "$rc" = 1
+expect "--case: the reproducer line names the case" grep -q -- '--case signature.wrong-secret' "$tmp/one.out"
+expect "--out: the finding's capture file" test -s "$tmp/findings/signature.wrong-secret.jsonl"
+"$bin" replay "$tmp/findings/signature.wrong-secret.jsonl" --to "http://127.0.0.1:$bport" --expect-status 401 \
+  >"$tmp/replay.out" 2>&1
+expect "replaying the finding reproduces it (answered 200, not 401)" grep -q -- '-> 200' "$tmp/replay.out"
+"$bin" replay "$tmp/findings/signature.wrong-secret.jsonl" --to "http://127.0.0.1:$port" --expect-status 401 \
+  >"$tmp/replay_ok.out" 2>&1
+expect "the same file against listen is refused (401)" test $? = 0
+
+# --- refusals -------------------------------------------------------------------------------------
+timeout 30 "$bin" fuzz "http://127.0.0.1:$port/hook" -p stripe --secret wrong-secret --event stripe.invoice.paid \
+  >"$tmp/base.out" 2>&1
+rc=$?
+expect "a baseline the endpoint refuses: exit 2" test "$rc" = 2
+expect "a baseline the endpoint refuses: says what came back" grep -q 'baseline.*answered 401' "$tmp/base.out"
+"$bin" fuzz http://192.0.2.1/hook -p stripe --secret "$secret" --event stripe.invoice.paid >"$tmp/remote.out" 2>&1
+rc=$?
+expect "another host without --allow-remote: exit 2" test "$rc" = 2
+expect "another host without --allow-remote: says why" grep -q -- '--allow-remote' "$tmp/remote.out"
+"$bin" fuzz "http://127.0.0.1:$port/hook" -p stripe --secret "$secret" --event stripe.invoice.paid \
+  --families signature,bogus >"$tmp/fam.out" 2>&1
+rc=$?
+expect "an unknown family: exit 2" test "$rc" = 2
+exit $fail
