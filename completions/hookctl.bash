@@ -3,7 +3,7 @@ _hookctl() {
   local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" cmd="" i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "${COMP_WORDS[i]}" in
-      providers|sign|verify|keygen|catalog|send|listen|replay|completion|man) cmd="${COMP_WORDS[i]}"; break ;;
+      providers|sign|verify|keygen|catalog|send|listen|replay|fuzz|completion|man) cmd="${COMP_WORDS[i]}"; break ;;
     esac
   done
   case "$cmd $prev" in
@@ -155,10 +155,37 @@ _hookctl() {
     "replay --hmac-template") COMPREPLY=(); return ;;
     "replay --hmac-id-header") COMPREPLY=(); return ;;
     "replay --hmac-timestamp-header") COMPREPLY=(); return ;;
+    "fuzz --provider"|"fuzz -p") COMPREPLY=($(compgen -W 'github stripe standard svix slack shopify twilio discord gitlab twitch square paddle hmac' -- "$cur")); return ;;
+    "fuzz --secret") COMPREPLY=(); return ;;
+    "fuzz --secret-file") COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "fuzz --private-key") COMPREPLY=(); [[ $cur == @* ]] && COMPREPLY=($(compgen -f -P @ -- "${cur#@}")); return ;;
+    "fuzz --event"|"fuzz -e") COMPREPLY=(); return ;;
+    "fuzz --data"|"fuzz -d") COMPREPLY=(); return ;;
+    "fuzz --set") COMPREPLY=(); return ;;
+    "fuzz --header"|"fuzz -H") COMPREPLY=(); return ;;
+    "fuzz --families") COMPREPLY=(); return ;;
+    "fuzz --cases") COMPREPLY=(); return ;;
+    "fuzz --duration") COMPREPLY=(); return ;;
+    "fuzz --seed") COMPREPLY=(); return ;;
+    "fuzz --case") COMPREPLY=(); return ;;
+    "fuzz --case-timeout") COMPREPLY=(); return ;;
+    "fuzz --max-latency") COMPREPLY=(); return ;;
+    "fuzz --check-every") COMPREPLY=(); return ;;
+    "fuzz --check-cmd") COMPREPLY=(); return ;;
+    "fuzz --junit") COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "fuzz --out") COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    "fuzz --cacert") COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "fuzz --hmac-header") COMPREPLY=(); return ;;
+    "fuzz --hmac-algorithm") COMPREPLY=($(compgen -W 'sha1 sha256 sha512' -- "$cur")); return ;;
+    "fuzz --hmac-encoding") COMPREPLY=($(compgen -W 'hex base64' -- "$cur")); return ;;
+    "fuzz --hmac-prefix") COMPREPLY=(); return ;;
+    "fuzz --hmac-template") COMPREPLY=(); return ;;
+    "fuzz --hmac-id-header") COMPREPLY=(); return ;;
+    "fuzz --hmac-timestamp-header") COMPREPLY=(); return ;;
     "man --out") COMPREPLY=($(compgen -d -- "$cur")); return ;;
   esac
   case "$cmd" in
-    "") COMPREPLY=($(compgen -W 'providers sign verify keygen catalog send listen replay completion man --help -h --version --no-color --quiet -q --verbose -v' -- "$cur")) ;;
+    "") COMPREPLY=($(compgen -W 'providers sign verify keygen catalog send listen replay fuzz completion man --help -h --version --no-color --quiet -q --verbose -v' -- "$cur")) ;;
     providers) COMPREPLY=($(compgen -W '--help -h --json' -- "$cur")) ;;
     sign) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --data -d --id --timestamp --url --method -X --header -H --format --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     verify) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --public-key --header -H --data -d --capture --id --url --method -X --now --tolerance --allow-sha1 --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
@@ -167,6 +194,7 @@ _hookctl() {
     send) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --no-sign --event -e --data -d --set --header -H --method -X --id --retries --backoff --backoff-max --retry-schedule --time-scale --connect-timeout --timeout --insecure -k --cacert --count -n --duration --concurrency -c --rate --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     listen) COMPREPLY=($(compgen -W '--help -h --host --port --path --max-body --read-timeout --tls-cert --tls-key --tls --provider -p --secret --secret-file --private-key --public-key --tolerance --on-invalid --capture --no-capture --durability --repair --no-handshake --verify-token --status --delay --respond --fail-rate --fail-status --fail-first --sequence --sequence-scope --reset-rate --seed --forward-to --expect --timeout --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     replay) COMPREPLY=($(compgen -W '--help -h --skip-invalid --id --path --method --since --until --last --provider -p --verdict --status --where --limit --list --dry-run --to --to-exact --resign --new-ids --secret --secret-file --private-key --set --concurrency -c --rate --preserve-timing --speed --retries --backoff --backoff-max --retry-schedule --time-scale --connect-timeout --timeout --insecure -k --cacert --compare --compare-body --ignore --expect-status --junit --output --format --include-sensitive --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
+    fuzz) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --event -e --data -d --set --header -H --families --cases --duration --seed --case --list --case-timeout --max-latency --check-every --check-cmd --strict --allow-remote --json --junit --out --insecure -k --cacert --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     completion) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '--help -h' -- "$cur")); else COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")); fi ;;
     man) COMPREPLY=($(compgen -W '--help -h --out' -- "$cur")) ;;
   esac
