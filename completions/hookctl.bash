@@ -168,10 +168,12 @@ _hookctl() {
     "fuzz --duration") COMPREPLY=(); return ;;
     "fuzz --seed") COMPREPLY=(); return ;;
     "fuzz --case") COMPREPLY=(); return ;;
+    "fuzz --concurrency"|"fuzz -c") COMPREPLY=(); return ;;
     "fuzz --case-timeout") COMPREPLY=(); return ;;
     "fuzz --max-latency") COMPREPLY=(); return ;;
     "fuzz --check-every") COMPREPLY=(); return ;;
     "fuzz --check-cmd") COMPREPLY=(); return ;;
+    "fuzz --expect") COMPREPLY=(); return ;;
     "fuzz --junit") COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "fuzz --out") COMPREPLY=($(compgen -d -- "$cur")); return ;;
     "fuzz --cacert") COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -194,7 +196,7 @@ _hookctl() {
     send) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --no-sign --event -e --data -d --set --header -H --method -X --id --retries --backoff --backoff-max --retry-schedule --time-scale --connect-timeout --timeout --insecure -k --cacert --count -n --duration --concurrency -c --rate --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     listen) COMPREPLY=($(compgen -W '--help -h --host --port --path --max-body --read-timeout --tls-cert --tls-key --tls --provider -p --secret --secret-file --private-key --public-key --tolerance --on-invalid --capture --no-capture --durability --repair --no-handshake --verify-token --status --delay --respond --fail-rate --fail-status --fail-first --sequence --sequence-scope --reset-rate --seed --forward-to --expect --timeout --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     replay) COMPREPLY=($(compgen -W '--help -h --skip-invalid --id --path --method --since --until --last --provider -p --verdict --status --where --limit --list --dry-run --to --to-exact --resign --new-ids --secret --secret-file --private-key --set --concurrency -c --rate --preserve-timing --speed --retries --backoff --backoff-max --retry-schedule --time-scale --connect-timeout --timeout --insecure -k --cacert --compare --compare-body --ignore --expect-status --junit --output --format --include-sensitive --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
-    fuzz) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --event -e --data -d --set --header -H --families --cases --duration --seed --case --list --case-timeout --max-latency --check-every --check-cmd --strict --allow-remote --json --junit --out --insecure -k --cacert --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
+    fuzz) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --event -e --data -d --set --header -H --families --cases --duration --seed --case --list --concurrency -c --case-timeout --max-latency --check-every --check-cmd --expect --strict --allow-remote --json --junit --out --insecure -k --cacert --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     completion) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '--help -h' -- "$cur")); else COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")); fi ;;
     man) COMPREPLY=($(compgen -W '--help -h --out' -- "$cur")) ;;
   esac

@@ -38,6 +38,8 @@ struct FuzzFlags {
   std::string out_dir;
   std::string only;
   bool list = false;
+  int concurrency = 1;
+  std::vector<std::string> expects;
 };
 
 bool loopback(const std::string& host) {
@@ -133,6 +135,11 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
   ro.only = f.only;
   ro.check_every = static_cast<size_t>(f.check_every);
   ro.strict = f.strict;
+  ro.concurrency = static_cast<size_t>(f.concurrency);
+  for (const auto& e : f.expects) {
+    HOOKCTL_TRY_ASSIGN(auto o, fuzz::parse_override(e));
+    ro.overrides.push_back(std::move(o));
+  }
 
   // The base delivery, as `send` would make it (the event's ids fixed for the run).
   f.send.method = "POST";
@@ -323,6 +330,10 @@ Command register_fuzz(CLI::App& root, Globals& g, Context& ctx) {
       ->group(sel);
   cmd->add_option("--case", f->only, "Run this one case again (an id from a report or --list)")->group(sel);
   cmd->add_flag("--list", f->list, "Print the cases instead of running them")->group(sel);
+  cmd->add_option("-c,--concurrency", f->concurrency, "Cases run at once (the oracle checks after each batch)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256))
+      ->group(sel);
   const char* oracle = "Oracle";
   cmd->add_option("--case-timeout", f->case_timeout, "Time for each exchange (default 5s)")->group(oracle);
   cmd->add_option("--max-latency", f->max_latency, "A slower answer is a finding (slow)")->group(oracle);
@@ -331,6 +342,10 @@ Command register_fuzz(CLI::App& root, Globals& g, Context& ctx) {
       ->group(oracle);
   cmd->add_option("--check-cmd", f->check_cmd,
                   "A shell command run after each case (HOOKCTL_FUZZ_CASE set); non-zero exit is a finding")
+      ->group(oracle);
+  cmd->add_option("--expect", f->expects,
+                  "What a family's answers may be instead of its default: FAMILY=STATUSES, as signature=401,403 "
+                  "(repeatable)")
       ->group(oracle);
   cmd->add_flag("--strict", f->strict, "Count what the provider's own library accepts (future timestamps) as findings")
       ->group(oracle);

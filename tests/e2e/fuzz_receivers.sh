@@ -88,6 +88,16 @@ expect "--junit: one test case per case" test "$tests" = "$(grep -c '' "$tmp/ok.
 expect "--junit: classname is the family" grep -q 'classname="signature"' "$tmp/ok.xml"
 expect "the secret is in no output" bash -c "! grep -qF -- '$secret' '$tmp/ok.json' '$tmp/ok.err' '$tmp/ok.xml'"
 
+fuzz_json okc "http://127.0.0.1:$port/hook" --families signature,payload,order --concurrency 4
+expect "--concurrency 4 against listen: exit 0, zero findings" test "$rc:$(findings okc)" = "0:0"
+fuzz_json okd "http://127.0.0.1:$port/hook" --families signature --duration 2s
+n_sig=$("$bin" fuzz "http://127.0.0.1:$port/hook" -p stripe --secret "$secret" --event stripe.invoice.paid \
+  --families signature --list | grep -c '')
+expect "--duration 2s draws past the list ($n_sig signature cases)" test "$(grep -c '' "$tmp/okd.json")" -gt "$n_sig"
+fuzz_json oke "http://127.0.0.1:$port/hook" --families signature --expect signature=400
+expect "--expect signature=400: listen's 401s are unexpected-status" \
+  grep -q '"kind":"unexpected-status"' "$tmp/oke.json"
+
 # --- reproducibility ------------------------------------------------------------------------------
 "$bin" fuzz "http://127.0.0.1:$port/hook" -p stripe --secret "$secret" --event stripe.invoice.paid --seed 5 \
   --cases 40 --list >"$tmp/l1"

@@ -1,3 +1,4 @@
+#include <atomic>
 #include <map>
 #include <set>
 #include <string>
@@ -314,4 +315,65 @@ TEST_CASE("fuzz::run: the oracle stops at the case after which the baseline fail
             {});
   CHECK(sum.findings == 1);
   CHECK(kinds.at("payload.empty-body") == Kind::check_failed);
+}
+
+TEST_CASE("fuzz --expect: a family's statuses replace its default expectation") {
+  CHECK_FALSE(parse_override("signature").ok());
+  CHECK_FALSE(parse_override("bogus=401").ok());
+  CHECK_FALSE(parse_override("signature=4zz").ok());
+  auto o = parse_override("signature=401, 403");
+  REQUIRE(o.ok());
+  CHECK(o->first == Family::signature);
+  CHECK(o->second.size() == 2);
+  const Base b = base_for("stripe", "whsec_test");
+  auto cases = make_cases(b, {Family::signature, Family::payload}, 1);
+  REQUIRE(cases.ok());
+  const Case* forged = nullptr;
+  const Case* payload = nullptr;
+  for (const auto& c : *cases) {
+    if (c.id == "signature.wrong-secret") forged = &c;
+    if (c.id == "payload.empty-body") payload = &c;
+  }
+  REQUIRE(forged != nullptr);
+  REQUIRE(payload != nullptr);
+  const Overrides sig = {*o};
+  CHECK(judge(*forged, {answered(401)}, std::nullopt, 0, false, sig).verdict == Verdict::pass);
+  CHECK(*judge(*forged, {answered(400)}, std::nullopt, 0, false, sig).kind == Kind::unexpected);
+  CHECK(*judge(*forged, {answered(200)}, std::nullopt, 0, false, sig).kind == Kind::accepts_forgery);
+  CHECK(*judge(*forged, {answered(500)}, std::nullopt, 0, false, sig).kind == Kind::server_error);
+  // Another family's cases keep their defaults; a receiver that answers 200 to everything on
+  // purpose can list it (and then a forgery's 200 passes).
+  CHECK(judge(*payload, {answered(400)}, std::nullopt, 0, false, sig).verdict == Verdict::pass);
+  const Overrides quiet = {*parse_override("signature=200")};
+  CHECK(judge(*forged, {answered(200)}, std::nullopt, 0, false, quiet).verdict == Verdict::pass);
+  const Overrides strict_payload = {*parse_override("payload=2xx")};
+  CHECK(*judge(*payload, {answered(400)}, std::nullopt, 0, false, strict_payload).kind == Kind::unexpected);
+}
+
+TEST_CASE("fuzz::run --concurrency: every case once, reported in order, the oracle after each batch") {
+  const Base b = base_for("github", "s3cret");
+  auto cases = make_cases(b, {Family::signature, Family::payload}, 1);
+  REQUIRE(cases.ok());
+  auto order = schedule(*cases, RunOptions{});
+  REQUIRE(order.ok());
+  std::atomic<int> sent{0};
+  Deps deps;
+  deps.now = [] { return k_now; };
+  deps.sleep = [](std::chrono::milliseconds) {};
+  deps.send = [&](const http::Request& r) {
+    ++sent;
+    return verify_at(b, r, k_now).valid ? answered(200) : answered(401);
+  };
+  deps.send_raw = [](const Step&) { return answered(400); };
+  RunOptions o;
+  o.concurrency = 8;
+  std::vector<size_t> positions;
+  auto sum = run(b, *cases, *order, o, deps, [&](const CaseResult& r) { positions.push_back(r.run); }, {});
+  CHECK(sum.cases == cases->size());
+  CHECK(sum.findings == 0);
+  REQUIRE(positions.size() == cases->size());
+  for (size_t i = 0; i < positions.size(); ++i) CHECK(positions[i] == i);
+  // One baseline per batch of 8 (rounded up), plus each case's deliveries.
+  const int batches = static_cast<int>((cases->size() + 7) / 8);
+  CHECK(sent.load() == static_cast<int>(cases->size()) + batches);
 }

@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "hookctl/replay/select.hpp"
+#include "hookctl/util/strings.hpp"
+
 namespace hookctl::fuzz {
 
 namespace {
@@ -40,6 +43,7 @@ std::string_view kind_name(Kind kind) {
   case Kind::receiver_broke: return "receiver-broke";
   case Kind::slow: return "slow";
   case Kind::check_failed: return "check-failed";
+  case Kind::unexpected: return "unexpected-status";
   }
   return "?";
 }
@@ -53,8 +57,25 @@ std::string_view verdict_name(Verdict verdict) {
   return "?";
 }
 
+Result<std::pair<Family, std::vector<std::string>>> parse_override(std::string_view text) {
+  const size_t eq = text.find('=');
+  if (eq == std::string_view::npos)
+    return make_error(Errc::usage, fmt::format("--expect '{}': write FAMILY=STATUSES, as signature=401,403", text));
+  auto family = parse_family(util::trim(text.substr(0, eq)));
+  if (!family)
+    return make_error(Errc::usage, fmt::format("--expect: unknown family '{}'", util::trim(text.substr(0, eq))));
+  std::vector<std::string> statuses;
+  for (auto part : util::split(text.substr(eq + 1), ',')) {
+    auto filter = replay::parse_status_filter(util::trim(part));
+    if (!filter) return make_error(Errc::usage, fmt::format("--expect: {}", filter.error().message));
+    statuses.push_back(*filter);
+  }
+  if (statuses.empty()) return make_error(Errc::usage, "--expect: no statuses after '='");
+  return std::make_pair(*family, statuses);
+}
+
 Judgement judge(const Case& c, const std::vector<Exchange>& exchanges, const std::optional<Exchange>& meanwhile,
-                double max_latency_ms, bool strict) {
+                double max_latency_ms, bool strict, const Overrides& overrides) {
   Judgement j;
   std::vector<std::string> seen;
   for (const auto& e : exchanges) seen.push_back(shown(e));
@@ -78,8 +99,29 @@ Judgement judge(const Case& c, const std::vector<Exchange>& exchanges, const std
     if (meanwhile->failure == http::Failure::timeout) return finding(Kind::timeout);
     return finding(Kind::connection_drop);
   }
+  // --expect FAMILY=...: answered exchanges pass when listed; a 2xx outside the list of a case that
+  // should be rejected is still an acceptance, anything else unlisted is unexpected.
+  for (const auto& [family, allowed] : overrides) {
+    if (family != c.family) continue;
+    for (const auto& e : exchanges) {
+      if (e.status == 0) continue;
+      bool ok = false;
+      for (const auto& a : allowed) ok = ok || replay::status_matches(a, e.status);
+      if (ok) continue;
+      if (c.expect == Expect::reject && e.status / 100 == 2) break; // judged below
+      return finding(e.status >= 500 ? Kind::server_error : Kind::unexpected);
+    }
+  }
+  auto listed = [&](int status) {
+    for (const auto& [family, allowed] : overrides)
+      if (family == c.family)
+        for (const auto& a : allowed)
+          if (replay::status_matches(a, status)) return true;
+    return false;
+  };
   for (const auto& e : exchanges) {
     if (e.failure == http::Failure::timeout) return finding(Kind::timeout);
+    if (e.status != 0 && listed(e.status)) continue;
     // To framing it does not implement, a server answers 501 or 505 as HTTP says it should.
     const bool refusal = c.expect == Expect::reject_or_close && (e.status == 501 || e.status == 505);
     if (e.status >= 500 && !refusal) return finding(Kind::server_error);
@@ -90,7 +132,7 @@ Judgement judge(const Case& c, const std::vector<Exchange>& exchanges, const std
   }
   if (c.expect == Expect::reject) {
     for (const auto& e : exchanges) {
-      if (e.status >= 200 && e.status < 300) {
+      if (e.status >= 200 && e.status < 300 && !listed(e.status)) {
         if (c.note_only && !strict) {
           j.verdict = Verdict::note;
           j.kind = c.stale ? Kind::accepts_stale : Kind::accepts_forgery;
@@ -140,80 +182,110 @@ Result<Exchange> check_baseline(const Base& base, const Deps& deps) {
                                 shown(e)));
 }
 
+namespace {
+
+// Builds `c` now, sends its deliveries and judges what came back (no oracle, no --check-cmd).
+CaseResult execute(const Base& base, const Case& c, size_t position, const RunOptions& options, const Deps& deps) {
+  CaseResult r;
+  r.c = &c;
+  r.run = position;
+  auto built = c.build(deps.now());
+  if (!built) {
+    r.build_error = built.error().message;
+    r.judgement.detail = "not built: " + r.build_error;
+    return r;
+  }
+  r.plan = std::move(*built);
+  if (c.expect == Expect::serve_others) {
+    // The slow client on its own thread; the baseline on another connection meanwhile.
+    std::vector<Exchange> got(r.plan.steps.size());
+    std::thread slow([&] {
+      for (size_t i = 0; i < r.plan.steps.size(); ++i) got[i] = deps.send_raw(r.plan.steps[i]);
+    });
+    deps.sleep(std::chrono::milliseconds(500));
+    auto meanwhile = sign_delivery(base, base.body, deps.now());
+    if (meanwhile) r.meanwhile = deps.send(*meanwhile);
+    slow.join();
+    r.exchanges = std::move(got);
+  } else if (r.plan.concurrent) {
+    std::vector<Exchange> got(r.plan.steps.size());
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < r.plan.steps.size(); ++i)
+      threads.emplace_back([&, i] { got[i] = deps.send(r.plan.steps[i].request); });
+    for (auto& t : threads) t.join();
+    r.exchanges = std::move(got);
+  } else {
+    for (const auto& step : r.plan.steps)
+      r.exchanges.push_back(step.raw.empty() ? deps.send(step.request) : deps.send_raw(step));
+  }
+  r.judgement = judge(c, r.exchanges, r.meanwhile, options.max_latency_ms, options.strict, options.overrides);
+  return r;
+}
+
+} // namespace
+
 Summary run(const Base& base, const std::vector<Case>& cases, const std::vector<size_t>& order,
             const RunOptions& options, const Deps& deps, const std::function<void(const CaseResult&)>& on_case,
             const std::function<bool()>& stop) {
   Summary sum;
   const auto start = Clock::now();
   const size_t every = std::max<size_t>(1, options.check_every);
+  const size_t width = std::max<size_t>(1, options.concurrency);
   size_t since_check = 0;
-  for (size_t n = 0;; ++n) {
+  for (size_t n = 0;;) {
     if (stop && stop()) break;
-    if (options.duration) {
-      if (Clock::now() - start >= *options.duration || order.empty()) break;
-    } else if (n >= order.size()) {
-      break;
+    // The next batch: `width` cases at once (one at a time by default).
+    std::vector<size_t> batch;
+    while (batch.size() < width) {
+      if (options.duration ? (Clock::now() - start >= *options.duration || order.empty()) : n >= order.size()) break;
+      batch.push_back(n++);
     }
-    const Case& c = cases.at(order[n % order.size()]);
-    CaseResult r;
-    r.c = &c;
-    r.run = n;
-    auto built = c.build(deps.now());
-    if (!built) {
-      r.build_error = built.error().message;
-      r.judgement.detail = "not built: " + r.build_error;
-      ++sum.cases;
-      if (on_case) on_case(r);
-      continue;
-    }
-    r.plan = std::move(*built);
-    if (c.expect == Expect::serve_others) {
-      // The slow client on its own thread; the baseline on another connection meanwhile.
-      std::vector<Exchange> got(r.plan.steps.size());
-      std::thread slow([&] {
-        for (size_t i = 0; i < r.plan.steps.size(); ++i) got[i] = deps.send_raw(r.plan.steps[i]);
-      });
-      deps.sleep(std::chrono::milliseconds(500));
-      auto meanwhile = sign_delivery(base, base.body, deps.now());
-      if (meanwhile) r.meanwhile = deps.send(*meanwhile);
-      slow.join();
-      r.exchanges = std::move(got);
-    } else if (r.plan.concurrent) {
-      std::vector<Exchange> got(r.plan.steps.size());
-      std::vector<std::thread> threads;
-      for (size_t i = 0; i < r.plan.steps.size(); ++i)
-        threads.emplace_back([&, i] { got[i] = deps.send(r.plan.steps[i].request); });
-      for (auto& t : threads) t.join();
-      r.exchanges = std::move(got);
+    if (batch.empty()) break;
+    std::vector<CaseResult> results(batch.size());
+    if (batch.size() == 1) {
+      results[0] = execute(base, cases.at(order[batch[0] % order.size()]), batch[0], options, deps);
     } else {
-      for (const auto& step : r.plan.steps)
-        r.exchanges.push_back(step.raw.empty() ? deps.send(step.request) : deps.send_raw(step));
+      std::vector<std::thread> threads;
+      for (size_t i = 0; i < batch.size(); ++i)
+        threads.emplace_back(
+            [&, i] { results[i] = execute(base, cases.at(order[batch[i] % order.size()]), batch[i], options, deps); });
+      for (auto& t : threads) t.join();
     }
-    r.judgement = judge(c, r.exchanges, r.meanwhile, options.max_latency_ms, options.strict);
-    if (r.judgement.verdict == Verdict::pass && deps.check) {
-      const int status = deps.check(c);
-      if (status != 0) {
-        r.judgement.verdict = Verdict::finding;
-        r.judgement.kind = Kind::check_failed;
-        r.judgement.detail += fmt::format("; --check-cmd exited {}", status);
+    bool slow_case = false;
+    for (auto& r : results) {
+      slow_case = slow_case || r.c->expect == Expect::serve_others;
+      if (r.build_error.empty() && r.judgement.verdict == Verdict::pass && deps.check) {
+        const int status = deps.check(*r.c);
+        if (status != 0) {
+          r.judgement.verdict = Verdict::finding;
+          r.judgement.kind = Kind::check_failed;
+          r.judgement.detail += fmt::format("; --check-cmd exited {}", status);
+        }
       }
     }
-    // The oracle: does the baseline still succeed?
+    // The oracle: does the baseline still succeed? (A broken receiver is blamed on the batch's
+    // last case; with --concurrency, on one of the batch.)
     bool broke = false;
-    if (++since_check >= every || c.expect == Expect::serve_others) {
+    since_check += results.size();
+    if (since_check >= every || slow_case) {
       since_check = 0;
       auto again = check_baseline(base, deps);
       if (!again) {
         broke = true;
-        r.judgement.verdict = Verdict::finding;
-        r.judgement.kind = Kind::receiver_broke;
-        r.judgement.detail += "; afterwards " + again.error().message.substr(0, again.error().message.find(';'));
+        CaseResult& last = results.back();
+        last.judgement.verdict = Verdict::finding;
+        last.judgement.kind = Kind::receiver_broke;
+        last.judgement.detail +=
+            "; afterwards " + again.error().message.substr(0, again.error().message.find(';')) +
+            (results.size() > 1 ? fmt::format(" (after this batch of {} cases run at once)", results.size()) : "");
       }
     }
-    ++sum.cases;
-    if (r.judgement.verdict == Verdict::finding) ++sum.findings;
-    if (r.judgement.verdict == Verdict::note) ++sum.notes;
-    if (on_case) on_case(r);
+    for (const auto& r : results) {
+      ++sum.cases;
+      if (r.judgement.verdict == Verdict::finding) ++sum.findings;
+      if (r.judgement.verdict == Verdict::note) ++sum.notes;
+      if (on_case) on_case(r);
+    }
     if (broke) {
       sum.stopped_broken = true;
       break;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hookctl/fuzz/cases.hpp"
@@ -25,6 +26,7 @@ enum class Kind {
   receiver_broke,  // after this case, the baseline delivery no longer succeeds
   slow,            // an answer slower than --max-latency
   check_failed,    // --check-cmd exited non-zero after the case
+  unexpected,      // a status outside what --expect FAMILY=... allows
 };
 std::string_view kind_name(Kind kind);
 
@@ -50,10 +52,17 @@ struct Judgement {
   std::string detail; // what came back, one line
 };
 
+// --expect FAMILY=LIST: the statuses (classes such as 4xx, or codes) that count as expected for a
+// family's deliveries, replacing its default expectation for answered exchanges.
+using Overrides = std::vector<std::pair<Family, std::vector<std::string>>>;
+
+// Parses one --expect value ("signature=401,403"); Errc::usage naming what is wrong.
+Result<std::pair<Family, std::vector<std::string>>> parse_override(std::string_view text);
+
 // The oracle for one case: `exchanges` are its deliveries' outcomes, `meanwhile` the baseline's
 // sent during a slow case. Pure.
 Judgement judge(const Case& c, const std::vector<Exchange>& exchanges, const std::optional<Exchange>& meanwhile,
-                double max_latency_ms, bool strict);
+                double max_latency_ms, bool strict, const Overrides& overrides = {});
 
 // How exchanges are made; tests pass fakes.
 struct Deps {
@@ -72,6 +81,8 @@ struct RunOptions {
   size_t check_every = 1;    // the oracle's baseline every K cases
   double max_latency_ms = 0; // 0: no slow findings
   bool strict = false;
+  size_t concurrency = 1; // cases run at once (the oracle checks after each such batch)
+  Overrides overrides;    // --expect FAMILY=STATUSES
 };
 
 struct CaseResult {
