@@ -55,8 +55,11 @@ Result<std::vector<fuzz::Family>> parse_families(const std::string& text) {
     if (!f) {
       std::vector<std::string> names;
       for (auto x : fuzz::all_families()) names.emplace_back(fuzz::family_name(x));
+      std::string shown(part);
+      for (char& c : shown)
+        if (static_cast<unsigned char>(c) < 0x20) c = '?';
       return make_error(Errc::usage,
-                        fmt::format("--families: unknown family '{}' (known: {})", part, fmt::join(names, ", ")));
+                        fmt::format("--families: unknown family '{}' (known: {})", shown, fmt::join(names, ", ")));
     }
     out.push_back(*f);
   }

@@ -57,20 +57,30 @@ std::string_view verdict_name(Verdict verdict) {
   return "?";
 }
 
+namespace {
+
+// `message` on one line: control characters (from the user's text) shown as '?'.
+Error usage_line(std::string message) {
+  for (char& c : message)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return Error{Errc::usage, std::move(message)};
+}
+
+} // namespace
+
 Result<std::pair<Family, std::vector<std::string>>> parse_override(std::string_view text) {
   const size_t eq = text.find('=');
   if (eq == std::string_view::npos)
-    return make_error(Errc::usage, fmt::format("--expect '{}': write FAMILY=STATUSES, as signature=401,403", text));
+    return usage_line(fmt::format("--expect '{}': write FAMILY=STATUSES, as signature=401,403", text));
   auto family = parse_family(util::trim(text.substr(0, eq)));
-  if (!family)
-    return make_error(Errc::usage, fmt::format("--expect: unknown family '{}'", util::trim(text.substr(0, eq))));
+  if (!family) return usage_line(fmt::format("--expect: unknown family '{}'", util::trim(text.substr(0, eq))));
   std::vector<std::string> statuses;
   for (auto part : util::split(text.substr(eq + 1), ',')) {
     auto filter = replay::parse_status_filter(util::trim(part));
-    if (!filter) return make_error(Errc::usage, fmt::format("--expect: {}", filter.error().message));
+    if (!filter) return usage_line(fmt::format("--expect: {}", filter.error().message));
     statuses.push_back(*filter);
   }
-  if (statuses.empty()) return make_error(Errc::usage, "--expect: no statuses after '='");
+  if (statuses.empty()) return usage_line("--expect: no statuses after '='");
   return std::make_pair(*family, statuses);
 }
 
@@ -154,7 +164,7 @@ Result<std::vector<size_t>> schedule(const std::vector<Case>& cases, const RunOp
   if (!options.only.empty()) {
     for (const auto& c : cases)
       if (c.id == options.only) return std::vector<size_t>{c.index};
-    return make_error(Errc::usage, fmt::format("no case '{}' in the chosen families (see --list)", options.only));
+    return usage_line(fmt::format("no case '{}' in the chosen families (see --list)", options.only));
   }
   for (size_t i = 0; i < cases.size(); ++i) order.push_back(i);
   if (!options.cases) return order;
