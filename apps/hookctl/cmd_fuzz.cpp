@@ -1,5 +1,6 @@
 // hookctl fuzz: attack a webhook endpoint with forged, stale, replayed, malformed and slow
 // deliveries and report what it got wrong.
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -250,7 +251,18 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
   auto on_case = [&](const fuzz::CaseResult& r) {
     const fuzz::Case& c = *r.c;
     const auto& j = r.judgement;
-    if (progress) err << fmt::format("\r\033[K[{}] {}", r.run + 1, c.id) << std::flush;
+    if (progress) {
+      // A bar over the list (a count for a timed run), then the case that just ran.
+      std::string bar;
+      if (!ro.duration) {
+        const size_t filled = (r.run + 1) * 20 / std::max<size_t>(1, order.size());
+        bar = fmt::format("[{}{}] {}/{} ", std::string(filled, '#'), std::string(20 - filled, '.'), r.run + 1,
+                          order.size());
+      } else {
+        bar = fmt::format("[{}] ", r.run + 1);
+      }
+      err << "\r\033[K" << bar << c.id << std::flush;
+    }
     if (g.json) {
       nlohmann::ordered_json o = {{"id", c.id},
                                   {"family", fuzz::family_name(c.family)},
