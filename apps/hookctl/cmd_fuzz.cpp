@@ -16,6 +16,7 @@
 #include "hookctl/crypto/crypto.hpp"
 #include "hookctl/fuzz/run.hpp"
 #include "hookctl/report/junit.hpp"
+#include "hookctl/sign/ids.hpp"
 #include "hookctl/util/strings.hpp"
 #include "hookctl/util/time.hpp"
 #include "send_plan.hpp"
@@ -25,7 +26,7 @@ namespace {
 
 struct FuzzFlags {
   SendFlags send; // URL, provider, keys, event or data, --set, -H
-  std::string families;
+  std::string families = "signature,replay,payload,http,slow,order";
   long long cases = 0;
   std::string duration;
   long long seed = -1;
@@ -48,7 +49,7 @@ bool loopback(const std::string& host) {
 }
 
 Result<std::vector<fuzz::Family>> parse_families(const std::string& text) {
-  if (text.empty()) return fuzz::all_families();
+  if (text.empty()) return make_error(Errc::usage, "--families: name at least one family");
   std::vector<fuzz::Family> out;
   for (auto part : util::split(text, ',')) {
     part = util::trim(part);
@@ -65,6 +66,28 @@ Result<std::vector<fuzz::Family>> parse_families(const std::string& text) {
     out.push_back(*f);
   }
   return out;
+}
+
+// What a case expects, as --expect FAMILY=... may have replaced it.
+std::string expected_text(const fuzz::Case& c, const fuzz::Overrides& overrides) {
+  for (const auto& [family, allowed] : overrides)
+    if (family == c.family && c.expect != fuzz::Expect::serve_others)
+      return fmt::format("{} (--expect)", fmt::join(allowed, " or "));
+  return std::string(fuzz::expect_text(c.expect));
+}
+
+// The file --out writes a finding to: the case id with '/' (JSON paths) as '_'.
+std::string finding_file(const std::string& dir, const std::string& id) {
+  std::string name = id;
+  std::replace(name.begin(), name.end(), '/', '_');
+  return (std::filesystem::path(dir) / (name + ".jsonl")).string();
+}
+
+// Shell-quoted `text` for a reproducer line.
+std::string shell_quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 nlohmann::ordered_json exchange_json(const fuzz::Exchange& e) {
@@ -145,8 +168,17 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
     ro.overrides.push_back(std::move(o));
   }
 
-  // The base delivery, as `send` would make it (the event's ids fixed for the run).
+  // The base delivery, as `send` would make it; each delivery gets a fresh id.
   f.send.method = "POST";
+  const bool key_given = !f.send.keys.secrets.empty() || !f.send.keys.secret_file.empty() ||
+                         !f.send.keys.private_keys.empty() || ctx.getenv("HOOKCTL_SECRET") ||
+                         ctx.getenv("HOOKCTL_PRIVATE_KEY");
+  if (f.send.provider.empty() && f.send.event.empty())
+    return make_error(Errc::usage, "fuzz signs its deliveries: give --provider and its key (--secret, "
+                                   "--secret-file or --private-key)");
+  if (!key_given)
+    return make_error(Errc::usage, "fuzz signs its deliveries: give the provider's key (--secret, --secret-file or "
+                                   "--private-key); the baseline must be one your endpoint accepts");
   HOOKCTL_TRY_ASSIGN(Plan plan, make_plan(f.send, ctx));
   HOOKCTL_TRY_ASSIGN(Message message, make_message(plan, ctx));
   fuzz::Base base;
@@ -157,6 +189,7 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
   base.body = message.body;
   base.headers = message.headers;
   base.id = message.id;
+  base.new_id = [&ctx, provider = plan.provider] { return sign::delivery_id(provider, ctx.random(16)); };
   HOOKCTL_TRY_ASSIGN(auto cases, fuzz::make_cases(base, families, seed));
   HOOKCTL_TRY_ASSIGN(auto order, fuzz::schedule(cases, ro));
 
@@ -167,10 +200,10 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
         out << json_line({{"id", c.id},
                           {"family", fuzz::family_name(c.family)},
                           {"description", c.description},
-                          {"expected", fuzz::expect_text(c.expect)}})
+                          {"expected", expected_text(c, ro.overrides)}})
             << "\n";
       else
-        out << fmt::format("{:<44}  {}\n", c.id, c.description);
+        out << fmt::format("{:<44}  {}; expected: {}\n", c.id, c.description, expected_text(c, ro.overrides));
     }
     return 0;
   }
@@ -215,7 +248,7 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
   deps.sleep = ctx.sleep;
   if (!f.check_cmd.empty()) {
     deps.check = [&f](const fuzz::Case& c) {
-      const std::string cmd = fmt::format("HOOKCTL_FUZZ_CASE='{}' {}", c.id, f.check_cmd);
+      const std::string cmd = fmt::format("export HOOKCTL_FUZZ_CASE='{}'; {}", c.id, f.check_cmd);
       const int status = std::system(cmd.c_str());
       return status == -1 ? 127 : WIFEXITED(status) ? WEXITSTATUS(status) : 128;
     };
@@ -225,10 +258,19 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
   if (!f.junit.empty()) {
     HOOKCTL_TRY_ASSIGN(junit, report::JunitWriter::open(f.junit, "hookctl fuzz"));
   }
+  if (!f.junit.empty()) { // find out now, not after the run, that the report cannot be written
+    std::ofstream probe(f.junit, std::ios::app);
+    if (!probe) return make_error(Errc::environment, fmt::format("cannot write {}", f.junit));
+  }
   if (!f.out_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(f.out_dir, ec);
     if (ec) return make_error(Errc::environment, fmt::format("cannot create {}: {}", f.out_dir, ec.message()));
+    const std::string probe_path = (std::filesystem::path(f.out_dir) / ".hookctl-probe").string();
+    std::ofstream probe(probe_path);
+    if (!probe) return make_error(Errc::environment, fmt::format("cannot write into {}", f.out_dir));
+    probe.close();
+    std::filesystem::remove(probe_path, ec);
   }
 
   // The baseline: every verdict depends on it.
@@ -240,12 +282,24 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
                        baseline.status, baseline.latency_ms);
   const bool progress = ctx.stderr_tty && !quiet && !g.json && !ctx.getenv("CI");
   const std::string key_flag = plan.keys.private_keys.empty() ? "--secret \"$SECRET\"" : "--private-key \"$KEY\"";
+  // The flags that shape the base delivery and the verdicts, for the reproducer lines.
+  std::string shaping = f.send.event.empty() ? (f.send.data.starts_with("@") && f.send.data != "@-"
+                                                    ? "--data " + shell_quoted(f.send.data)
+                                                    : std::string("--data ..."))
+                                             : "--event " + shell_quoted(f.send.event);
+  for (const auto& set : f.send.sets) shaping += " --set " + shell_quoted(set);
+  for (const auto& h : f.send.headers) shaping += " -H " + shell_quoted(h);
+  for (const auto& e : f.expects) shaping += " --expect " + shell_quoted(e);
+  if (f.strict) shaping += " --strict";
+  if (!f.max_latency.empty()) shaping += " --max-latency " + f.max_latency;
+  if (f.case_timeout != "5s") shaping += " --case-timeout " + f.case_timeout;
   auto reproducer = [&](const fuzz::Case& c) {
-    return fmt::format("hookctl fuzz {} -p {} {} {} --seed {} --case {}", f.send.url, plan.provider, key_flag,
-                       f.send.event.empty() ? std::string("--data ...") : "--event " + f.send.event, seed, c.id);
+    return fmt::format("hookctl fuzz {} -p {} {} {} --seed {} --case {}", f.send.url, plan.provider, key_flag, shaping,
+                       seed, c.id);
   };
   std::vector<const fuzz::Case*> found;
-  std::map<std::string, std::vector<std::string>> by_kind;
+  std::map<std::string, std::map<std::string, std::pair<size_t, std::string>>> by_kind; // kind -> id -> (n, line)
+  size_t raw_skipped = 0;
   std::optional<Error> write_error;
   InterruptScope interrupts;
   auto on_case = [&](const fuzz::CaseResult& r) {
@@ -267,7 +321,7 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
       nlohmann::ordered_json o = {{"id", c.id},
                                   {"family", fuzz::family_name(c.family)},
                                   {"description", c.description},
-                                  {"expected", fuzz::expect_text(c.expect)},
+                                  {"expected", expected_text(c, ro.overrides)},
                                   {"verdict", fuzz::verdict_name(j.verdict)}};
       if (j.kind) o["kind"] = fuzz::kind_name(*j.kind);
       o["detail"] = j.detail;
@@ -278,9 +332,13 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
       out << json_line(o) << "\n" << std::flush;
     }
     if (j.verdict != fuzz::Verdict::pass) {
-      const std::string line = fmt::format("{}: {} -> {}", c.id, c.description, j.detail);
-      by_kind[std::string(j.verdict == fuzz::Verdict::note ? "note: " : "") + std::string(fuzz::kind_name(*j.kind))]
-          .push_back(line + "\n      reproduce: " + reproducer(c));
+      // A case drawn again (--cases, --duration) is listed once, with how often it came out so.
+      const std::string kind =
+          std::string(j.verdict == fuzz::Verdict::note ? "note: " : "") + std::string(fuzz::kind_name(*j.kind));
+      auto& entry = by_kind[kind][c.id];
+      if (entry.first == 0)
+        entry.second = fmt::format("{}: {} -> {}\n      reproduce: {}", c.id, c.description, j.detail, reproducer(c));
+      ++entry.first;
     }
     if (junit) {
       report::JunitCase jc;
@@ -290,32 +348,48 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
       for (const auto& e : r.exchanges) total += e.latency_ms;
       jc.seconds = total / 1000;
       if (j.verdict == fuzz::Verdict::finding) jc.failure = fmt::format("{}: {}", fuzz::kind_name(*j.kind), j.detail);
-      jc.details = fmt::format("{}; expected: {}; got: {}", c.description, fuzz::expect_text(c.expect), j.detail);
+      jc.details = fmt::format("{}; expected: {}; got: {}", c.description, expected_text(c, ro.overrides), j.detail);
       junit->add(jc);
     }
     if (j.verdict == fuzz::Verdict::finding && !f.out_dir.empty()) {
-      const std::string path = (std::filesystem::path(f.out_dir) / (c.id + ".jsonl")).string();
-      std::ofstream file(path, std::ios::binary | std::ios::trunc);
-      file << finding_lines(r, ctx);
-      if (!file) write_error = Error{Errc::environment, fmt::format("cannot write {}", path)};
+      // Raw-socket cases (lying lengths, bad chunking, slow writers) are not requests a capture can
+      // hold: --case re-runs those.
+      bool raw = false;
+      for (const auto& step : r.plan.steps) raw = raw || !step.raw.empty();
+      if (raw) {
+        ++raw_skipped;
+      } else {
+        const std::string path = finding_file(f.out_dir, c.id);
+        std::ofstream file(path, std::ios::binary | std::ios::trunc);
+        file << finding_lines(r, ctx);
+        if (!file && !write_error) write_error = Error{Errc::environment, fmt::format("cannot write {}", path)};
+      }
     }
   };
   fuzz::Summary sum = fuzz::run(base, cases, order, ro, deps, on_case, [&] { return interrupts.flag().load(); });
   if (progress) err << "\r\033[K";
-  if (junit) HOOKCTL_TRY(junit->finish(sum.seconds));
-  if (write_error) return *write_error;
-
   std::ostream& report = g.json ? err : out;
   if (!quiet || sum.findings > 0) {
-    for (const auto& [kind, lines] : by_kind) {
-      report << fmt::format("{} ({}):\n", kind, lines.size());
-      for (const auto& l : lines) report << "  " << l << "\n";
+    for (const auto& [kind, cases_of_kind] : by_kind) {
+      report << fmt::format("{} ({}):\n", kind, cases_of_kind.size());
+      for (const auto& [id, entry] : cases_of_kind) {
+        const auto& [n, line] = entry;
+        report << "  " << (n > 1 ? fmt::format("(x{}) ", n) : std::string()) << line << "\n";
+      }
     }
   }
-  if (!quiet)
-    report << fmt::format("hookctl fuzz: {} case(s) in {:.1f} s: {} finding(s), {} note(s){}\n", sum.cases, sum.seconds,
-                          sum.findings, sum.notes,
-                          sum.stopped_broken ? "; stopped: the receiver no longer accepts the baseline" : "");
+  if (!quiet) {
+    report << fmt::format("hookctl fuzz: {} case(s) in {:.1f} s: {} finding(s), {} note(s){}{}\n", sum.cases,
+                          sum.seconds, sum.findings, sum.notes,
+                          sum.stopped_broken ? "; stopped: the receiver no longer accepts the baseline" : "",
+                          interrupts.flag().load() ? "; interrupted" : "");
+    if (raw_skipped > 0)
+      report << fmt::format("hookctl fuzz: {} finding(s) of raw-socket cases have no --out file (a capture cannot "
+                            "hold their framing): re-run them with --case\n",
+                            raw_skipped);
+  }
+  if (junit) HOOKCTL_TRY(junit->finish(sum.seconds));
+  if (write_error) return *write_error;
   if (interrupts.flag().load()) return 130;
   return sum.findings > 0 ? 1 : 0;
 }

@@ -191,8 +191,10 @@ const std::vector<CommandDoc>& docs() {
        "--duration D draws until D has passed, and --case ID runs one again. Each case has --case-timeout per "
        "exchange. Targets other than this machine need --allow-remote. Findings are printed grouped by kind, each "
        "with a reproducing command line; --json prints one object per case, --junit writes one test case per case "
-       "(classname: the family), and --out DIR writes each finding's requests as a capture file that hookctl "
-       "replay DIR/ID.jsonl --to URL sends again.",
+       "(classname: the family), and --out DIR writes each finding's requests as a capture file (ID with / as _) that "
+       "hookctl replay DIR/ID.jsonl --to BASE-URL sends again (not for raw-socket cases, whose framing a capture "
+       "cannot hold: --case re-runs those). Each delivery carries a fresh delivery id, except where a case repeats "
+       "one on purpose.",
        {{"Fuzz a local Stripe handler", "hookctl fuzz http://127.0.0.1:3000/webhooks -p stripe --secret "
                                         "\"$STRIPE_WEBHOOK_SECRET\" --event stripe.invoice.paid"},
         {"Only the signature checks, in CI, with a JUnit report",
@@ -200,7 +202,7 @@ const std::vector<CommandDoc>& docs() {
          "--families signature --junit fuzz.xml"},
         {"Re-run one finding, then replay its capture",
          "hookctl fuzz http://127.0.0.1:3000/hook -p github --secret \"$SECRET\" --event github.push --seed 7 "
-         "--case signature.missing-header --out findings && hookctl replay "
+         "--case signature.missing-header --out findings; hookctl replay "
          "findings/signature.missing-header.jsonl --to http://127.0.0.1:3000"}},
        "0 no findings (notes do not count); 1 findings; 2 usage or input error, or the baseline delivery was not "
        "accepted; 3 environment error (--junit or --out cannot be written); 130 interrupted by SIGINT."},

@@ -124,6 +124,35 @@ expect "replaying the finding reproduces it (answered 200, not 401)" grep -q -- 
   >"$tmp/replay_ok.out" 2>&1
 expect "the same file against listen is refused (401)" test $? = 0
 
+# A case id with a JSON path ('/') as a file name; --check-cmd sees the case in every command.
+timeout 60 "$bin" fuzz "http://127.0.0.1:$port/hook" -p stripe --secret "$secret" --event stripe.invoice.paid \
+  --seed 11 --case payload.null/data/object --expect payload=400 --out "$tmp/f2" \
+  --check-cmd 'true; echo "case=$HOOKCTL_FUZZ_CASE" >>"'"$tmp"'/check.log"' >"$tmp/slash.out" 2>&1
+rc=$?
+expect "--expect payload=400 against listen: exit 1 (unexpected-status)" test "$rc" = 1
+expect "--out: a / in the id becomes _ in the file name" test -s "$tmp/f2/payload.null_data_object.jsonl"
+expect "--case with a / id runs" grep -q 'unexpected-status' "$tmp/slash.out"
+start_broken nv3 never-verify
+timeout 60 "$bin" fuzz "http://127.0.0.1:$bport/hook" -p stripe --secret "$secret" --event stripe.invoice.paid \
+  --seed 11 --families replay --check-cmd 'true; echo "case=$HOOKCTL_FUZZ_CASE" >>"'"$tmp"'/check.log"' \
+  >"$tmp/check.out" 2>&1
+expect "--check-cmd: HOOKCTL_FUZZ_CASE reaches every command of the line" \
+  grep -q '^case=replay.same-delivery-twice$' "$tmp/check.log"
+# Cases drawn again are listed once, with how often.
+timeout 60 "$bin" fuzz "http://127.0.0.1:$bport/hook" -p stripe --secret "$secret" --event stripe.invoice.paid \
+  --seed 11 --families signature --cases 40 >"$tmp/drawn.out" 2>&1
+expect "a case drawn more than once is listed once, (xN)" grep -q '(x[23]) signature.missing-header' "$tmp/drawn.out"
+expect "... and only once" test "$(grep -c 'signature.missing-header:' "$tmp/drawn.out")" = 1
+# An unwritable report path is refused before the run.
+timeout 20 "$bin" fuzz "http://127.0.0.1:$bport/hook" -p stripe --secret "$secret" --event stripe.invoice.paid \
+  --junit /nonexistent-dir/x.xml >"$tmp/junit_bad.out" 2>&1
+rc=$?
+expect "an unwritable --junit: exit 3 at once" test "$rc" = 3
+expect "an unwritable --junit: nothing was sent" bash -c "! grep -q 'case(s) in' '$tmp/junit_bad.out'"
+"$bin" fuzz "http://127.0.0.1:$bport/hook" -p stripe --event stripe.invoice.paid >"$tmp/nokey.out" 2>&1
+rc=$?
+expect "no key: exit 2, no --no-sign hint" bash -c "test $rc = 2 && ! grep -q -- '--no-sign' '$tmp/nokey.out'"
+
 # --- refusals -------------------------------------------------------------------------------------
 timeout 30 "$bin" fuzz "http://127.0.0.1:$port/hook" -p stripe --secret wrong-secret --event stripe.invoice.paid \
   >"$tmp/base.out" 2>&1

@@ -377,3 +377,30 @@ TEST_CASE("fuzz::run --concurrency: every case once, reported in order, the orac
   const int batches = static_cast<int>((cases->size() + 7) / 8);
   CHECK(sent.load() == static_cast<int>(cases->size()) + batches);
 }
+
+TEST_CASE("fuzz: with Base::new_id each delivery has a fresh id, except the replay cases' repeated one") {
+  Base b = base_for("standard", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  std::atomic<int> n{0};
+  b.new_id = [&n] { return "msg_fresh" + std::to_string(++n); };
+  auto cases = make_cases(b, all_families(), 1);
+  REQUIRE(cases.ok());
+  std::set<std::string> seen;
+  for (const auto& c : *cases) {
+    if (c.id == "signature.missing-header") continue; // no webhook-id header at all
+    auto plan = c.build(k_now);
+    REQUIRE(plan.ok());
+    std::set<std::string> in_case;
+    for (const auto& step : plan->steps) {
+      const auto id = step.request.headers.get("webhook-id");
+      REQUIRE(id.has_value());
+      in_case.insert(std::string(*id));
+    }
+    INFO(c.id);
+    if (c.family == Family::replay) {
+      CHECK(in_case.size() == 1); // the same id twice, on purpose
+    } else {
+      CHECK(in_case.size() == plan->steps.size());
+    }
+    for (const auto& id : in_case) CHECK(seen.insert(id).second); // never one of an earlier case
+  }
+}

@@ -154,9 +154,8 @@ private:
     for (unsigned char c : id) h = (h ^ c) * 0x100000001b3ULL;
     return Rng(h);
   }
-  std::string fresh_id(Rng& rng) const {
-    return sign::delivery_id(m_base.provider.empty() ? "hmac" : m_base.provider, rng.bytes(16));
-  }
+  // The id a case's repeated deliveries share: a fresh one when the base makes them.
+  static std::string one_id(const Base& base) { return base.new_id ? base.new_id() : base.id; }
 
   void add(std::string id, Family family, std::string description, Expect expect,
            std::function<Result<Plan>(int64_t)> make, bool stale = false, bool note_only = false) {
@@ -275,9 +274,9 @@ private:
         int64_t by;
         const char* what;
       };
-      for (const Shift& s : {Shift{"stale-just-outside", -(tol + 60), "signed just outside the window (too old)"},
+      for (const Shift& s : {Shift{"stale-just-outside", -(tol + 60), "signed a minute too long ago"},
                              Shift{"stale-far-outside", -(tol + 30 * k_day), "signed 30 days too long ago"},
-                             Shift{"future-just-outside", tol + 60, "signed just outside the window (in the future)"},
+                             Shift{"future-just-outside", tol + 60, "signed a minute too far in the future"},
                              Shift{"future-far-outside", tol + 30 * k_day, "signed 30 days in the future"}}) {
         const bool future = s.by > 0;
         add(s.id, Family::signature,
@@ -291,11 +290,9 @@ private:
 
   void replay() {
     const Base& base = m_base;
-    Rng rng = rng_for("replay");
-    const std::string other = fresh_id(rng);
     add("same-delivery-twice", Family::replay, "the same signed delivery (same id) sent twice", Expect::survive,
         [&base](int64_t now) -> Result<Plan> {
-          HOOKCTL_TRY_ASSIGN(http::Request r, sign_delivery(base, base.body, now));
+          HOOKCTL_TRY_ASSIGN(http::Request r, sign_delivery(base, base.body, now, one_id(base)));
           Plan p;
           p.steps.push_back(Step{r, {}, {}, false, false});
           p.steps.push_back(Step{std::move(r), {}, {}, false, false});
@@ -305,14 +302,14 @@ private:
     auto changed = flip_one_byte(base.body, brng);
     add("same-id-other-body", Family::replay, "a second delivery with the same id and a different body, validly signed",
         Expect::survive, [&base, changed](int64_t now) -> Result<Plan> {
-          HOOKCTL_TRY_ASSIGN(http::Request a, sign_delivery(base, base.body, now));
-          HOOKCTL_TRY_ASSIGN(http::Request b, sign_delivery(base, changed.value_or(base.body + " "), now));
+          const std::string id = one_id(base);
+          HOOKCTL_TRY_ASSIGN(http::Request a, sign_delivery(base, base.body, now, id));
+          HOOKCTL_TRY_ASSIGN(http::Request b, sign_delivery(base, changed.value_or(base.body + " "), now, id));
           Plan p;
           p.steps.push_back(Step{std::move(a), {}, {}, false, false});
           p.steps.push_back(Step{std::move(b), {}, {}, false, false});
           return p;
         });
-    (void)other;
   }
 
   // A validly signed delivery of `body` (headers as the base's).
@@ -441,7 +438,7 @@ private:
       other.method = method;
       auto owned = std::make_shared<Base>(std::move(other));
       add(fmt::format("method-{}", util::to_lower(method)), Family::http,
-          fmt::format("the delivery as {} instead of {}", method, m_base.method), Expect::survive,
+          fmt::format("the delivery as {} instead of {}", method, m_base.method), Expect::reject_or_close,
           one([owned](int64_t now) { return sign_delivery(*owned, owned->body, now); }));
     }
   }
@@ -481,25 +478,21 @@ private:
 
   void order() {
     const Base& base = m_base;
-    Rng rng = rng_for("order");
-    const std::string first = fresh_id(rng), second = fresh_id(rng);
     add("reversed", Family::order, "two deliveries, the later-signed one first", Expect::survive,
-        [&base, first, second](int64_t now) -> Result<Plan> {
-          HOOKCTL_TRY_ASSIGN(http::Request later, sign_delivery(base, base.body, now, second));
-          HOOKCTL_TRY_ASSIGN(http::Request earlier, sign_delivery(base, base.body, now - 60, first));
+        [&base](int64_t now) -> Result<Plan> {
+          HOOKCTL_TRY_ASSIGN(http::Request later, sign_delivery(base, base.body, now));
+          HOOKCTL_TRY_ASSIGN(http::Request earlier, sign_delivery(base, base.body, now - 60));
           Plan p;
           p.steps.push_back(Step{std::move(later), {}, {}, false, false});
           p.steps.push_back(Step{std::move(earlier), {}, {}, false, false});
           return p;
         });
-    std::vector<std::string> ids;
-    for (int i = 0; i < 16; ++i) ids.push_back(fresh_id(rng));
     add("burst", Family::order, "16 deliveries (distinct ids) at once", Expect::survive,
-        [&base, ids](int64_t now) -> Result<Plan> {
+        [&base](int64_t now) -> Result<Plan> {
           Plan p;
           p.concurrent = true;
-          for (const auto& id : ids) {
-            HOOKCTL_TRY_ASSIGN(http::Request r, sign_delivery(base, base.body, now, id));
+          for (int i = 0; i < 16; ++i) {
+            HOOKCTL_TRY_ASSIGN(http::Request r, sign_delivery(base, base.body, now));
             p.steps.push_back(Step{std::move(r), {}, {}, false, false});
           }
           return p;
@@ -563,7 +556,7 @@ Result<http::Request> sign_delivery(const Base& base, std::string_view body, int
   s.headers = base.headers;
   s.url = base.url;
   s.method = base.method;
-  s.id = id.empty() ? base.id : std::string(id);
+  s.id = !id.empty() ? std::string(id) : base.new_id ? base.new_id() : base.id;
   s.timestamp = now;
   s.keys = keys != nullptr ? *keys : base.keys;
   HOOKCTL_TRY_ASSIGN(sign::Signed signed_, scheme->sign(s));

@@ -60,11 +60,14 @@ struct Base {
   sign::SchemeOptions scheme_options;
   std::string body;
   util::Headers headers; // Content-Type and the event's own headers, before signing
-  std::string id;        // the delivery id it is signed with
+  std::string id;        // the delivery id it is signed with, when `new_id` is not set
+  // A fresh delivery id for each delivery (thread-safe): a receiver that skips ids it has seen
+  // must see each case as new. Cases that test a repeated id reuse one on purpose.
+  std::function<std::string()> new_id;
 };
 
-// The base delivery signed at `now` with `id` (empty: the base's), over `body`; `keys` replace
-// the base's when given.
+// The base delivery signed at `now` with `id` (empty: a fresh one from `new_id`, else the base's),
+// over `body`; `keys` replace the base's when given.
 Result<http::Request> sign_delivery(const Base& base, std::string_view body, int64_t now, std::string_view id = {},
                                     const sign::Keys* keys = nullptr);
 

@@ -187,9 +187,9 @@ Result<Exchange> check_baseline(const Base& base, const Deps& deps) {
   Exchange e = deps.send(r);
   if (e.status >= 200 && e.status < 300) return e;
   return make_error(Errc::input,
-                    fmt::format("the baseline (a correctly signed delivery) was not accepted: it {}; every verdict "
+                    fmt::format("the baseline (a correctly signed delivery) was not accepted: {}; every verdict "
                                 "depends on it, so fix the endpoint or the key first",
-                                shown(e)));
+                                e.status != 0 ? shown(e) : "no answer: " + shown(e)));
 }
 
 namespace {
