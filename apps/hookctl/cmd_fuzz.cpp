@@ -1,11 +1,15 @@
 // hookctl fuzz: attack a webhook endpoint with forged, stale, replayed, malformed and slow
 // deliveries and report what it got wrong.
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <fmt/format.h>
@@ -44,8 +48,28 @@ struct FuzzFlags {
   std::vector<std::string> expects;
 };
 
+// Whether `host` is this machine: a loopback name or address, or a name that resolves only to
+// loopback addresses (Debian maps the machine's own name to 127.0.1.1).
 bool loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.") || host.ends_with(".localhost");
+  if (host == "localhost" || host == "::1" || host.starts_with("127.") || host.ends_with(".localhost")) return true;
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) return false;
+  bool all = true;
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    if (a->ai_family == AF_INET) {
+      const auto* in = reinterpret_cast<const sockaddr_in*>(a->ai_addr);
+      all = all && (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    } else if (a->ai_family == AF_INET6) {
+      const auto* in6 = reinterpret_cast<const sockaddr_in6*>(a->ai_addr);
+      all = all && IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+    } else {
+      all = false;
+    }
+  }
+  ::freeaddrinfo(found);
+  return all;
 }
 
 Result<std::vector<fuzz::Family>> parse_families(const std::string& text) {
@@ -329,6 +353,8 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
       for (const auto& e : r.exchanges) ex.push_back(exchange_json(e));
       o["exchanges"] = ex;
       if (r.meanwhile) o["baseline_meanwhile"] = exchange_json(*r.meanwhile);
+      o["seed"] = seed;
+      if (j.verdict != fuzz::Verdict::pass) o["reproduce"] = reproducer(c);
       out << json_line(o) << "\n" << std::flush;
     }
     if (j.verdict != fuzz::Verdict::pass) {
@@ -349,6 +375,7 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
       jc.seconds = total / 1000;
       if (j.verdict == fuzz::Verdict::finding) jc.failure = fmt::format("{}: {}", fuzz::kind_name(*j.kind), j.detail);
       jc.details = fmt::format("{}; expected: {}; got: {}", c.description, expected_text(c, ro.overrides), j.detail);
+      if (j.verdict != fuzz::Verdict::pass) jc.details += "\nreproduce: " + reproducer(c);
       junit->add(jc);
     }
     if (j.verdict == fuzz::Verdict::finding && !f.out_dir.empty()) {
