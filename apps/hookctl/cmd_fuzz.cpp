@@ -16,6 +16,7 @@
 
 #include "commands.hpp"
 #include "docs.hpp"
+#include "hookctl/capture/har.hpp"
 #include "hookctl/capture/record.hpp"
 #include "hookctl/crypto/crypto.hpp"
 #include "hookctl/fuzz/run.hpp"
@@ -77,6 +78,7 @@ Result<std::vector<fuzz::Family>> parse_families(const std::string& text) {
   std::vector<fuzz::Family> out;
   for (auto part : util::split(text, ',')) {
     part = util::trim(part);
+    if (part.empty()) continue; // "signature," as "signature"
     auto f = fuzz::parse_family(part);
     if (!f) {
       std::vector<std::string> names;
@@ -88,6 +90,55 @@ Result<std::vector<fuzz::Family>> parse_families(const std::string& text) {
                         fmt::format("--families: unknown family '{}' (known: {})", shown, fmt::join(names, ", ")));
     }
     out.push_back(*f);
+  }
+  return out;
+}
+
+// The string values that differ between two instantiations of the same event: its own ids (JSON
+// string members of the body, and header values), which each delivery must get afresh.
+std::vector<std::string> volatile_values(const Message& a, const Message& b) {
+  std::vector<std::string> out;
+  std::function<void(const nlohmann::json&, const nlohmann::json&)> walk = [&](const nlohmann::json& x,
+                                                                               const nlohmann::json& y) {
+    if (x.is_object() && y.is_object()) {
+      for (auto it = x.begin(); it != x.end(); ++it)
+        if (y.contains(it.key())) walk(it.value(), y.at(it.key()));
+    } else if (x.is_array() && y.is_array()) {
+      for (size_t i = 0; i < std::min(x.size(), y.size()); ++i) walk(x[i], y[i]);
+    } else if (x.is_string() && y.is_string() && x != y && x.get<std::string>().size() >= 6) {
+      out.push_back(x.get<std::string>());
+    }
+  };
+  try {
+    walk(nlohmann::json::parse(a.body), nlohmann::json::parse(b.body));
+  } catch (const std::exception&) {
+  }
+  for (const auto& [name, value] : a.headers.fields()) {
+    auto other = b.headers.get(name);
+    if (other && *other != value && value.size() >= 6) out.push_back(value);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& l, const auto& r) { return l.size() > r.size(); });
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// A fresh value shaped like `v`: the prefix up to its last '_' kept, then each digit, hex digit
+// (in a hex-looking value) or letter replaced by a random one of its kind.
+std::string fresh_like(std::string_view v, const std::string& random) {
+  const size_t keep = v.rfind('_') == std::string_view::npos ? 0 : v.rfind('_') + 1;
+  const bool hex = v.substr(keep).find_first_not_of("0123456789abcdef-") == std::string_view::npos;
+  std::string out(v);
+  for (size_t i = keep; i < out.size(); ++i) {
+    const auto r = static_cast<unsigned char>(random[i % random.size()]) ^ static_cast<unsigned char>(i * 31);
+    const char c = out[i];
+    if (c >= '0' && c <= '9')
+      out[i] = static_cast<char>('0' + r % 10);
+    else if (hex && c >= 'a' && c <= 'f')
+      out[i] = "0123456789abcdef"[r % 16];
+    else if (c >= 'a' && c <= 'z')
+      out[i] = static_cast<char>('a' + r % 26);
+    else if (c >= 'A' && c <= 'Z')
+      out[i] = static_cast<char>('A' + r % 26);
   }
   return out;
 }
@@ -214,6 +265,29 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
   base.headers = message.headers;
   base.id = message.id;
   base.new_id = [&ctx, provider = plan.provider] { return sign::delivery_id(provider, ctx.random(16)); };
+  if (!plan.event.empty() || !plan.envelope_at.empty()) {
+    // A catalog event carries its own ids (Stripe's evt_..., Slack's event_id, ...): found by
+    // instantiating it again, and replaced afresh in every delivery.
+    HOOKCTL_TRY_ASSIGN(Message again, make_message(plan, ctx));
+    auto values = volatile_values(message, again);
+    if (!values.empty()) {
+      base.refresh = [&ctx, values](std::string& body, util::Headers& headers) {
+        for (const auto& v : values) {
+          const std::string fresh = fresh_like(v, ctx.random(v.size() + 1));
+          for (size_t at = body.find(v); at != std::string::npos; at = body.find(v, at + fresh.size()))
+            body.replace(at, v.size(), fresh);
+          util::Headers refreshed;
+          for (const auto& [name, value] : headers.fields()) {
+            std::string x = value;
+            for (size_t at = x.find(v); at != std::string::npos; at = x.find(v, at + fresh.size()))
+              x.replace(at, v.size(), fresh);
+            refreshed.add(name, x);
+          }
+          headers = std::move(refreshed);
+        }
+      };
+    }
+  }
   HOOKCTL_TRY_ASSIGN(auto cases, fuzz::make_cases(base, families, seed));
   HOOKCTL_TRY_ASSIGN(auto order, fuzz::schedule(cases, ro));
 
@@ -280,7 +354,7 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
 
   std::unique_ptr<report::JunitWriter> junit;
   if (!f.junit.empty()) {
-    HOOKCTL_TRY_ASSIGN(junit, report::JunitWriter::open(f.junit, "hookctl fuzz"));
+    HOOKCTL_TRY_ASSIGN(junit, report::JunitWriter::open(f.junit, fmt::format("hookctl fuzz (seed {})", seed)));
   }
   if (!f.junit.empty()) { // find out now, not after the run, that the report cannot be written
     std::ofstream probe(f.junit, std::ios::app);
@@ -301,25 +375,54 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
   HOOKCTL_TRY_ASSIGN(fuzz::Exchange baseline, fuzz::check_baseline(base, deps));
   const bool quiet = g.quiet;
   if (!quiet)
-    err << fmt::format("hookctl fuzz: {} case(s) against {} (seed {}); baseline answered {} in {:.0f} ms\n",
-                       ro.duration ? std::string("timed") : std::to_string(order.size()), f.send.url, seed,
-                       baseline.status, baseline.latency_ms);
+    err << fmt::format("hookctl fuzz: {} against {} (seed {}); baseline answered {} in {:.0f} ms\n",
+                       ro.duration ? "cases drawn for " + f.duration : std::to_string(order.size()) + " case(s)",
+                       f.send.url, seed, baseline.status, baseline.latency_ms);
   const bool progress = ctx.stderr_tty && !quiet && !g.json && !ctx.getenv("CI");
-  const std::string key_flag = plan.keys.private_keys.empty() ? "--secret \"$SECRET\"" : "--private-key \"$KEY\"";
-  // The flags that shape the base delivery and the verdicts, for the reproducer lines.
-  std::string shaping = f.send.event.empty() ? (f.send.data.starts_with("@") && f.send.data != "@-"
-                                                    ? "--data " + shell_quoted(f.send.data)
-                                                    : std::string("--data ..."))
-                                             : "--event " + shell_quoted(f.send.event);
+  // The key as the user gave it (never its value), and the flags that shape the base delivery and
+  // the verdicts, for the reproducer lines.
+  std::string key_flag;
+  if (!f.send.keys.private_keys.empty())
+    key_flag = "--private-key \"$KEY\"";
+  else if (!f.send.keys.secret_file.empty())
+    key_flag = "--secret-file " + shell_quoted(f.send.keys.secret_file);
+  else if (!f.send.keys.secrets.empty())
+    key_flag = "--secret \"$SECRET\"";
+  std::string shaping;
+  if (!f.send.event.empty())
+    shaping = "--event " + shell_quoted(f.send.event);
+  else if ((f.send.data.starts_with("@") && f.send.data != "@-") || f.send.data.size() <= 200)
+    shaping = "--data " + shell_quoted(f.send.data);
+  else
+    shaping = "--data ..."; // stdin, or too long to repeat
   for (const auto& set : f.send.sets) shaping += " --set " + shell_quoted(set);
-  for (const auto& h : f.send.headers) shaping += " -H " + shell_quoted(h);
+  for (const auto& h : f.send.headers) {
+    // A credential in a header is not repeated.
+    const std::string name(util::trim(std::string_view(h).substr(0, h.find(':'))));
+    shaping += " -H " + shell_quoted(capture::is_sensitive_header(name) ? name + ": REDACTED" : h);
+  }
+  if (plan.provider == "hmac") {
+    const auto& h = f.send.hmac;
+    const HmacFlags defaults;
+    if (h.header != defaults.header) shaping += " --hmac-header " + shell_quoted(h.header);
+    if (h.algorithm != defaults.algorithm) shaping += " --hmac-algorithm " + h.algorithm;
+    if (h.encoding != defaults.encoding) shaping += " --hmac-encoding " + h.encoding;
+    if (h.prefix != defaults.prefix) shaping += " --hmac-prefix " + shell_quoted(h.prefix);
+    if (h.templ != defaults.templ) shaping += " --hmac-template " + shell_quoted(h.templ);
+    if (h.id_header != defaults.id_header) shaping += " --hmac-id-header " + shell_quoted(h.id_header);
+    if (h.timestamp_header != defaults.timestamp_header)
+      shaping += " --hmac-timestamp-header " + shell_quoted(h.timestamp_header);
+  }
   for (const auto& e : f.expects) shaping += " --expect " + shell_quoted(e);
   if (f.strict) shaping += " --strict";
   if (!f.max_latency.empty()) shaping += " --max-latency " + f.max_latency;
   if (f.case_timeout != "5s") shaping += " --case-timeout " + f.case_timeout;
+  if (!f.check_cmd.empty()) shaping += " --check-cmd " + shell_quoted(f.check_cmd);
+  if (f.send.conn.insecure) shaping += " -k";
+  if (!f.send.conn.cacert.empty()) shaping += " --cacert " + shell_quoted(f.send.conn.cacert);
   auto reproducer = [&](const fuzz::Case& c) {
-    return fmt::format("hookctl fuzz {} -p {} {} {} --seed {} --case {}", f.send.url, plan.provider, key_flag, shaping,
-                       seed, c.id);
+    return fmt::format("hookctl fuzz {} -p {}{}{} {} --seed {} --case {}", f.send.url, plan.provider,
+                       key_flag.empty() ? "" : " ", key_flag, shaping, seed, c.id);
   };
   std::vector<const fuzz::Case*> found;
   std::map<std::string, std::map<std::string, std::pair<size_t, std::string>>> by_kind; // kind -> id -> (n, line)
@@ -406,8 +509,12 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
     }
   }
   if (!quiet) {
-    report << fmt::format("hookctl fuzz: {} case(s) in {:.1f} s: {} finding(s), {} note(s){}{}\n", sum.cases,
-                          sum.seconds, sum.findings, sum.notes,
+    size_t distinct = 0;
+    for (const auto& [kind, cases_of_kind] : by_kind)
+      if (!kind.starts_with("note")) distinct += cases_of_kind.size();
+    report << fmt::format("hookctl fuzz: {} case(s) in {:.1f} s: {} finding(s){}, {} note(s){}{}\n", sum.cases,
+                          sum.seconds, sum.findings,
+                          distinct != sum.findings ? fmt::format(" ({} distinct)", distinct) : std::string(), sum.notes,
                           sum.stopped_broken ? "; stopped: the receiver no longer accepts the baseline" : "",
                           interrupts.flag().load() ? "; interrupted" : "");
     if (raw_skipped > 0)

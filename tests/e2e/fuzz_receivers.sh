@@ -78,9 +78,12 @@ expect "hang-on-slow-body: slow.slow-body held the baseline up (timeout)" found 
 
 # --- a correct receiver ---------------------------------------------------------------------------
 start_listen ok --provider stripe --secret "$secret" --capture "$tmp/ok.jsonl"
+ok_port=$port
 fuzz_json ok "http://127.0.0.1:$port/hook" --junit "$tmp/ok.xml"
 expect "listen with verification: exit 0" test "$rc" = 0
 expect "listen with verification: zero findings" test "$(findings ok)" = 0
+expect "every delivery carried its own event id (the replay cases excepted)" \
+  test "$(grep -o '"body":"{[^,]*' "$tmp/ok.jsonl" | sort | uniq -d | wc -l | tr -d ' ')" -le 2  # the two replay cases
 expect "listen with verification: every family ran" \
   test "$(grep -o '"family":"[a-z]*"' "$tmp/ok.json" | sort -u | wc -l | tr -d ' ')" = 6
 tests=$(grep -o 'tests="[0-9]*"' "$tmp/ok.xml" | head -n 1 | tr -dc 0-9)
@@ -97,6 +100,16 @@ expect "--duration 2s draws past the list ($n_sig signature cases)" test "$(grep
 fuzz_json oke "http://127.0.0.1:$port/hook" --families signature --expect signature=400
 expect "--expect signature=400: listen's 401s are unexpected-status" \
   grep -q '"kind":"unexpected-status"' "$tmp/oke.json"
+
+# The generic scheme: the signature cases tamper with the configured header, not the default one.
+hmac=(-p hmac --hmac-header X-Sig --hmac-algorithm sha512 --hmac-encoding base64 --hmac-prefix 'v1='
+  --hmac-template '{timestamp}.{body}')
+start_listen hm "${hmac[@]}" --secret "$secret" --no-capture
+timeout 60 "$bin" fuzz "http://127.0.0.1:$port/hook" "${hmac[@]}" --secret "$secret" --data '{"a":1}' --seed 3 \
+  --families signature >"$tmp/hmac.out" 2>&1
+rc=$?
+expect "-p hmac with --hmac-header: zero findings against listen with the same scheme" test "$rc" = 0
+port=$ok_port
 
 # --- reproducibility ------------------------------------------------------------------------------
 "$bin" fuzz "http://127.0.0.1:$port/hook" -p stripe --secret "$secret" --event stripe.invoice.paid --seed 5 \

@@ -404,3 +404,29 @@ TEST_CASE("fuzz: with Base::new_id each delivery has a fresh id, except the repl
     for (const auto& id : in_case) CHECK(seen.insert(id).second); // never one of an earlier case
   }
 }
+
+TEST_CASE("fuzz: Base::refresh gives each delivery fresh event ids (the replay cases share theirs)") {
+  Base b = base_for("stripe", "whsec_test");
+  std::atomic<int> n{0};
+  b.refresh = [&n](std::string& body, util::Headers&) {
+    const size_t at = body.find("evt_1");
+    if (at != std::string::npos) body.replace(at, 5, "evt_x" + std::to_string(++n));
+  };
+  auto cases = make_cases(b, {Family::replay, Family::order, Family::payload}, 1);
+  REQUIRE(cases.ok());
+  for (const auto& c : *cases) {
+    if (c.family == Family::payload && c.id != "payload.wrong-type/type") continue;
+    auto plan = c.build(k_now);
+    REQUIRE(plan.ok());
+    std::set<std::string> ids;
+    for (const auto& step : plan->steps) {
+      const auto& body = step.request.body;
+      const size_t at = body.find("evt_x");
+      REQUIRE(at != std::string::npos);
+      ids.insert(body.substr(at, body.find('"', at) - at));
+      CHECK(verify_at(b, step.request, k_now).valid); // signed over the refreshed body
+    }
+    INFO(c.id);
+    CHECK(ids.size() == (c.family == Family::replay ? 1u : plan->steps.size()));
+  }
+}

@@ -64,12 +64,17 @@ struct Base {
   // A fresh delivery id for each delivery (thread-safe): a receiver that skips ids it has seen
   // must see each case as new. Cases that test a repeated id reuse one on purpose.
   std::function<std::string()> new_id;
+  // Replaces the event's own ids in a delivery's body and header values with fresh ones (Stripe's
+  // evt_ id, Slack's event_id, GitLab's Idempotency-Key, ...), consistently within one delivery;
+  // thread-safe. Unset: bodies go out as given.
+  std::function<void(std::string& body, util::Headers& headers)> refresh;
 };
 
 // The base delivery signed at `now` with `id` (empty: a fresh one from `new_id`, else the base's),
-// over `body`; `keys` replace the base's when given.
+// over `body` (its event ids refreshed first unless `keep_ids`); `keys` replace the base's when
+// given.
 Result<http::Request> sign_delivery(const Base& base, std::string_view body, int64_t now, std::string_view id = {},
-                                    const sign::Keys* keys = nullptr);
+                                    const sign::Keys* keys = nullptr, bool keep_ids = false);
 
 struct Case {
   size_t index = 0; // in the full list
