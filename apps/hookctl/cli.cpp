@@ -106,6 +106,33 @@ std::string extras_message(const std::vector<std::string>& extras) {
   return text.empty() ? "unexpected arguments" : text;
 }
 
+// "did you mean --provider?" for the first unknown long option among `extras` that is a small edit
+// away from (or the start of) one of `cmd`'s options (global ones included).
+std::optional<std::string> nearest_option(const CLI::App& cmd, const std::vector<std::string>& extras) {
+  std::vector<std::string> names;
+  for (const CLI::App* a = &cmd; a != nullptr; a = a->get_parent())
+    for (const auto* opt : a->get_options())
+      for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
+  for (const auto& x : extras) {
+    if (!x.starts_with("--")) continue;
+    const std::string typed = x.substr(0, x.find('='));
+    if (!plain_word(typed.substr(2))) continue;
+    std::optional<std::string> best;
+    size_t best_distance = 3;
+    for (const auto& n : names) {
+      const size_t d = n.starts_with(typed) ? 1 : util::edit_distance(typed, n);
+      if (d < best_distance) {
+        best_distance = d;
+        best = n;
+      }
+    }
+    if (best)
+      return fmt::format("did you mean {}? (run 'hookctl {}--help' for every option)", *best,
+                         cmd.get_parent() == nullptr ? "" : cmd.get_name() + " ");
+  }
+  return std::nullopt;
+}
+
 // Reports a first word that names no command (CLI11 would only say a subcommand is required).
 using ErrorFn = std::function<void(std::string_view, std::string_view)>;
 std::optional<int> check_command_name(const std::vector<std::string>& args, const std::vector<std::string>& names,
@@ -188,9 +215,11 @@ int Cli::run(const std::vector<std::string>& args) {
       std::string where;
       for (const auto* sub : app.get_subcommands()) where = sub->get_name();
       std::string hint = fmt::format("run 'hookctl {}--help'", where.empty() ? "" : where + " ");
-      if (dynamic_cast<const CLI::ExtrasError*>(&e))
-        error(extras_message(app.remaining(true)), hint);
-      else if (where.empty() && e.get_name() == "RequiredError")
+      if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+        const auto extras = app.remaining(true);
+        if (auto near = nearest_option(where.empty() ? app : *app.get_subcommand(where), extras)) hint = *near;
+        error(extras_message(extras), hint);
+      } else if (where.empty() && e.get_name() == "RequiredError")
         error("no command given", hint);
       else if (auto converted = conversion_message(e.what()))
         error(*converted, hint);

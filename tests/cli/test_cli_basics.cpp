@@ -60,3 +60,25 @@ TEST_CASE("cli: providers lists every scheme, as a table and as JSON") {
   CHECK(doc["providers"][1]["direction"] == "past");
   CHECK(doc["providers"][0]["tolerance_s"].is_null());
 }
+
+TEST_CASE("cli: an unknown option a small edit away from a real one gets a did-you-mean hint") {
+  struct Typo {
+    std::vector<std::string> args;
+    std::string suggestion;
+  };
+  for (const auto& t : std::vector<Typo>{{{"send", "http://127.0.0.1:9/", "--provder", "github"}, "--provider"},
+                                         {{"listen", "--prot", "8080"}, "--port"},
+                                         {{"replay", "f.jsonl", "--dry-rn"}, "--dry-run"},
+                                         {{"fuzz", "http://127.0.0.1:9/", "--familes", "payload"}, "--families"},
+                                         {{"verify", "--capture", "f", "--verbos"}, "--verbose"}}) {
+    CAPTURE(testing::command_line(t.args));
+    auto r = run(t.args);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("hint: did you mean " + t.suggestion + "?") != std::string::npos);
+  }
+  // Nothing close: the plain hint; a value that may be a secret is never repeated.
+  auto far = run({"send", "http://127.0.0.1:9/", "--qqqqqqqqqq", "s3cr3tvalue"});
+  CHECK(far.code == 2);
+  CHECK(far.err.find("did you mean") == std::string::npos);
+  CHECK(far.err.find("s3cr3tvalue") == std::string::npos);
+}
