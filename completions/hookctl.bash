@@ -7,6 +7,7 @@ _hookctl() {
     esac
   done
   case "$cmd $prev" in
+    " --color") COMPREPLY=($(compgen -W 'auto always never' -- "$cur")); return ;;
     "sign --provider"|"sign -p") COMPREPLY=($(compgen -W 'github stripe standard svix slack shopify twilio discord gitlab twitch square paddle hmac' -- "$cur")); return ;;
     "sign --secret") COMPREPLY=(); return ;;
     "sign --secret-file") COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -187,7 +188,7 @@ _hookctl() {
     "man --out") COMPREPLY=($(compgen -d -- "$cur")); return ;;
   esac
   case "$cmd" in
-    "") COMPREPLY=($(compgen -W 'providers sign verify keygen catalog send listen replay fuzz completion man --help -h --version --no-color --quiet -q --verbose -v' -- "$cur")) ;;
+    "") COMPREPLY=($(compgen -W 'providers sign verify keygen catalog send listen replay fuzz completion man --help -h --version --no-color --color --quiet -q --verbose -v' -- "$cur")) ;;
     providers) COMPREPLY=($(compgen -W '--help -h --json' -- "$cur")) ;;
     sign) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --data -d --id --timestamp --url --method -X --header -H --format --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     verify) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --public-key --header -H --data -d --capture --id --url --method -X --now --tolerance --allow-sha1 --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;

@@ -2,7 +2,8 @@
 complete -c hookctl -f
 complete -c hookctl -n '__fish_use_subcommand' -s h -l help -d 'Print this help message and exit'
 complete -c hookctl -n '__fish_use_subcommand' -l version -d 'Print version, commit, OpenSSL and cpp-httplib versions'
-complete -c hookctl -n '__fish_use_subcommand' -l no-color -d 'Never use colors'
+complete -c hookctl -n '__fish_use_subcommand' -l no-color -d 'Never use colors (as --color never)'
+complete -c hookctl -n '__fish_use_subcommand' -l color -r -f -a 'auto always never' -d 'Colors: auto (a terminal, unless NO_COLOR or TERM=dumb), always or never'
 complete -c hookctl -n '__fish_use_subcommand' -s q -l quiet -d 'Print only results and errors'
 complete -c hookctl -n '__fish_use_subcommand' -s v -l verbose -d 'Print more detail'
 complete -c hookctl -n '__fish_use_subcommand' -a providers -d 'List the signature schemes: headers, algorithm, timestamp window'

@@ -137,8 +137,10 @@ std::optional<std::string> nearest_option(const CLI::App& cmd, const std::vector
 using ErrorFn = std::function<void(std::string_view, std::string_view)>;
 std::optional<int> check_command_name(const std::vector<std::string>& args, const std::vector<std::string>& names,
                                       const ErrorFn& error) {
-  // Global flags take no value, so the first word that is not a flag names the command.
-  auto word = std::find_if(args.begin(), args.end(), [](const std::string& a) { return !a.starts_with("-"); });
+  // Global options take no value but --color, so the first other word that is not a flag names the
+  // command.
+  auto word = args.begin();
+  while (word != args.end() && (word->starts_with("-") || (word != args.begin() && *(word - 1) == "--color"))) ++word;
   if (word == args.end() || (word != args.begin() && *(word - 1) == "--")) return std::nullopt;
   if (std::find(names.begin(), names.end(), *word) != names.end()) return std::nullopt;
   std::string hint = "run 'hookctl --help' for the list of commands";
@@ -165,7 +167,10 @@ Cli::Cli(Context& ctx) : m_impl(std::make_unique<Impl>(ctx)) {
   auto& app = m_impl->app;
   auto& g = m_impl->globals;
   app.set_version_flag("--version", version_text, "Print version, commit, OpenSSL and cpp-httplib versions");
-  app.add_flag("--no-color", g.no_color, "Never use colors");
+  app.add_flag("--no-color", g.no_color, "Never use colors (as --color never)");
+  app.add_option("--color", g.color, "Colors: auto (a terminal, unless NO_COLOR or TERM=dumb), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   app.add_flag("-q,--quiet", g.quiet, "Print only results and errors");
   app.add_flag("-v,--verbose", g.verbose, "Print more detail");
   app.require_subcommand(1);
@@ -192,8 +197,18 @@ int Cli::run(const std::vector<std::string>& args) {
   auto& ctx = m_impl->ctx;
   auto& app = m_impl->app;
   const auto secrets = secret_values(args, ctx);
+  auto& g = m_impl->globals;
+  // Before the flags are parsed (a parse error), errors follow --color/--no-color as typed, and the
+  // environment.
+  std::string mode = "auto";
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--no-color") mode = "never";
+    if (args[i] == "--color" && i + 1 < args.size()) mode = args[i + 1];
+    if (args[i].starts_with("--color=")) mode = args[i].substr(8);
+  }
+  g.color_err = use_color(mode, false, ctx.stderr_tty, ctx);
   auto error = [&](std::string_view message, std::string_view hint) {
-    *ctx.err << redact(fmt::format("hookctl: error: {}\n", message), secrets);
+    *ctx.err << redact(fmt::format("{} {}\n", paint("hookctl: error:", Paint::red, g.color_err), message), secrets);
     if (!hint.empty()) *ctx.err << "hint: " << hint << "\n";
   };
   try {
@@ -227,6 +242,8 @@ int Cli::run(const std::vector<std::string>& args) {
         error(e.what(), hint);
       return 2;
     }
+    g.color_out = use_color(g.color, g.no_color, ctx.stdout_tty, ctx);
+    g.color_err = use_color(g.color, g.no_color, ctx.stderr_tty, ctx);
     for (const auto& cmd : m_impl->commands) {
       if (!cmd.app->parsed()) continue;
       auto result = cmd.run();

@@ -501,7 +501,9 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
   std::ostream& report = g.json ? err : out;
   if (!quiet || sum.findings > 0) {
     for (const auto& [kind, cases_of_kind] : by_kind) {
-      report << fmt::format("{} ({}):\n", kind, cases_of_kind.size());
+      const bool on = g.json ? g.color_err : g.color_out;
+      report << fmt::format("{} ({}):\n", paint(kind, kind.starts_with("note") ? Paint::yellow : Paint::red, on),
+                            cases_of_kind.size());
       for (const auto& [id, entry] : cases_of_kind) {
         const auto& [n, line] = entry;
         report << "  " << (n > 1 ? fmt::format("(x{}) ", n) : std::string()) << line << "\n";

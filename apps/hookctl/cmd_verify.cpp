@@ -141,7 +141,9 @@ Result<int> run_verify_capture(const VerifyFlags& f, const Globals& g, Context& 
                << "\n";
     } else if (!g.quiet || !v.valid) {
       *ctx.out << fmt::format("seq {} {} {} {}: {} ({}): {}\n", r->seq, r->id, r->method, r->path,
-                              v.valid ? "valid" : (code == "error" ? "unchecked" : "invalid"),
+                              v.valid           ? paint("valid", Paint::green, g.color_out)
+                              : code == "error" ? paint("unchecked", Paint::yellow, g.color_out)
+                                                : paint("invalid", Paint::red, g.color_out),
                               provider.empty() ? "-" : provider, v.detail);
     }
   }
@@ -188,9 +190,10 @@ Result<int> run_verify(const VerifyFlags& f, const Globals& g, Context& ctx) {
                            {"reason", v.detail}})
              << "\n";
   } else if (v.valid) {
-    if (!g.quiet) *ctx.out << fmt::format("valid: {}\n", v.detail);
+    if (!g.quiet) *ctx.out << fmt::format("{} {}\n", paint("valid:", Paint::green, g.color_out), v.detail);
   } else {
-    *ctx.err << fmt::format("hookctl: invalid signature ({}): {}\n", f.provider, v.detail);
+    *ctx.err << fmt::format("hookctl: {} ({}): {}\n", paint("invalid signature", Paint::red, g.color_err), f.provider,
+                            v.detail);
     if (v.reason == sign::Reason::no_match && !g.quiet) *ctx.err << body_hint(body) << "\n";
   }
   return v.valid ? 0 : 1;

@@ -321,4 +321,20 @@ Result<http::ClientOptions> client_options(const ConnectionFlags& f) {
   return o;
 }
 
+bool use_color(const std::string& mode, bool no_color, bool tty, const Context& ctx) {
+  if (no_color || mode == "never") return false;
+  if (mode == "always") return true;
+  auto env = [&](const char* name) { return ctx.getenv ? ctx.getenv(name) : std::nullopt; };
+  if (auto v = env("NO_COLOR"); v && !v->empty()) return false;
+  if (auto v = env("FORCE_COLOR"); v && !v->empty() && *v != "0") return true;
+  if (auto t = env("TERM"); t && *t == "dumb") return false;
+  return tty;
+}
+
+std::string paint(std::string_view text, Paint color, bool on) {
+  if (!on) return std::string(text);
+  const char* code = color == Paint::red ? "31" : color == Paint::green ? "32" : color == Paint::yellow ? "33" : "1";
+  return fmt::format("\033[{}m{}\033[0m", code, text);
+}
+
 } // namespace hookctl::app

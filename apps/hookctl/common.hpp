@@ -25,7 +25,19 @@ struct Globals {
   bool quiet = false;
   bool verbose = false;
   bool no_color = false;
+  std::string color = "auto"; // --color auto|always|never
+  bool color_out = false;     // the decision for stdout, set once the flags are parsed
+  bool color_err = false;     // and for stderr
 };
+
+// Whether a stream gets colors: --color always/never (--no-color is never) decide; with auto,
+// NO_COLOR (set and not empty) turns them off, FORCE_COLOR (set, not empty, not 0) on, and
+// otherwise the stream must be a terminal and TERM not "dumb".
+bool use_color(const std::string& mode, bool no_color, bool tty, const Context& ctx);
+
+// `text` in a color for a terminal (red, green, yellow, bold) when `on`, else as is.
+enum class Paint { red, green, yellow, bold };
+std::string paint(std::string_view text, Paint color, bool on);
 
 // What runs a parsed subcommand: an exit code (0 or 1), or an Error mapped by cli.cpp.
 using Runner = std::function<Result<int>()>;

@@ -1,3 +1,6 @@
+#include <map>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "cli_harness.hpp"
@@ -81,4 +84,53 @@ TEST_CASE("cli: an unknown option a small edit away from a real one gets a did-y
   CHECK(far.code == 2);
   CHECK(far.err.find("did you mean") == std::string::npos);
   CHECK(far.err.find("s3cr3tvalue") == std::string::npos);
+}
+
+TEST_CASE("cli colors: --color, --no-color, NO_COLOR, FORCE_COLOR, TERM=dumb and the terminal decide") {
+  struct Setting {
+    std::map<std::string, std::string> env;
+    bool tty;
+    std::vector<std::string> flags;
+    bool colored;
+  };
+  const std::string esc = "\033[";
+  for (const auto& s : std::vector<Setting>{
+           {{}, false, {}, false},                     // a pipe: none
+           {{}, true, {}, true},                       // a terminal: colors
+           {{{"NO_COLOR", "1"}}, true, {}, false},     // NO_COLOR wins over the terminal
+           {{{"NO_COLOR", ""}}, true, {}, true},       // ... when not empty
+           {{{"TERM", "dumb"}}, true, {}, false},      // a dumb terminal
+           {{{"FORCE_COLOR", "1"}}, false, {}, true},  // FORCE_COLOR off a terminal
+           {{{"FORCE_COLOR", "0"}}, false, {}, false}, // ... but not 0
+           {{{"FORCE_COLOR", "1"}}, false, {"--color", "never"}, false},
+           {{{"FORCE_COLOR", "1"}}, false, {"--no-color"}, false},
+           {{{"NO_COLOR", "1"}}, false, {"--color=always"}, true}, // the flag wins over the environment
+           {{}, false, {"--color", "always"}, true}}) {
+    for (bool parse_error : {true, false}) {
+      std::ostringstream out, err;
+      std::istringstream in;
+      auto ctx = testing::test_context(out, err, in);
+      ctx.stderr_tty = s.tty;
+      ctx.stdout_tty = s.tty;
+      auto env = s.env;
+      ctx.getenv = [env](const std::string& name) -> std::optional<std::string> {
+        auto it = env.find(name);
+        if (it == env.end()) return std::nullopt;
+        return it->second;
+      };
+      std::vector<std::string> args = s.flags;
+      // A parse error (an unknown option), and an error from the command itself (no such file).
+      if (parse_error)
+        args.insert(args.end(), {"verify", "--nope"});
+      else
+        args.insert(args.end(), {"verify", "--capture", "/nonexistent/capture.jsonl"});
+      CAPTURE(testing::command_line(args));
+      CAPTURE(s.tty);
+      auto r = testing::run_with(ctx, out, err, args);
+      CHECK(r.code == 2);
+      CHECK((r.err.find(esc) != std::string::npos) == s.colored);
+      CHECK(r.err.find("error:") != std::string::npos);
+    }
+  }
+  CHECK(run({"--color", "sometimes", "providers"}).code == 2);
 }
