@@ -20,6 +20,7 @@
 #include "hookctl/capture/record.hpp"
 #include "hookctl/crypto/crypto.hpp"
 #include "hookctl/fuzz/run.hpp"
+#include "hookctl/report/curl.hpp"
 #include "hookctl/report/junit.hpp"
 #include "hookctl/sign/ids.hpp"
 #include "hookctl/util/strings.hpp"
@@ -73,27 +74,6 @@ bool loopback(const std::string& host) {
   return all;
 }
 
-Result<std::vector<fuzz::Family>> parse_families(const std::string& text) {
-  if (text.empty()) return make_error(Errc::usage, "--families: name at least one family");
-  std::vector<fuzz::Family> out;
-  for (auto part : util::split(text, ',')) {
-    part = util::trim(part);
-    if (part.empty()) continue; // "signature," as "signature"
-    auto f = fuzz::parse_family(part);
-    if (!f) {
-      std::vector<std::string> names;
-      for (auto x : fuzz::all_families()) names.emplace_back(fuzz::family_name(x));
-      std::string shown(part);
-      for (char& c : shown)
-        if (static_cast<unsigned char>(c) < 0x20) c = '?';
-      return make_error(Errc::usage,
-                        fmt::format("--families: unknown family '{}' (known: {})", shown, fmt::join(names, ", ")));
-    }
-    out.push_back(*f);
-  }
-  return out;
-}
-
 // The string values that differ between two instantiations of the same event: its own ids (JSON
 // string members of the body, and header values), which each delivery must get afresh.
 std::vector<std::string> volatile_values(const Message& a, const Message& b) {
@@ -145,10 +125,12 @@ std::string fresh_like(std::string_view v, const std::string& random) {
 
 // What a case expects, as --expect FAMILY=... may have replaced it.
 std::string expected_text(const fuzz::Case& c, const fuzz::Overrides& overrides) {
-  for (const auto& [family, allowed] : overrides)
+  std::vector<std::string> allowed;
+  for (const auto& [family, statuses] : overrides)
     if (family == c.family && c.expect != fuzz::Expect::serve_others)
-      return fmt::format("{} (--expect)", fmt::join(allowed, " or "));
-  return std::string(fuzz::expect_text(c.expect));
+      allowed.insert(allowed.end(), statuses.begin(), statuses.end());
+  if (allowed.empty()) return std::string(fuzz::expect_text(c.expect));
+  return fmt::format("{} (--expect)", fmt::join(allowed, " or "));
 }
 
 // The file --out writes a finding to: the case id with '/' (JSON paths) as '_'.
@@ -156,13 +138,6 @@ std::string finding_file(const std::string& dir, const std::string& id) {
   std::string name = id;
   std::replace(name.begin(), name.end(), '/', '_');
   return (std::filesystem::path(dir) / (name + ".jsonl")).string();
-}
-
-// Shell-quoted `text` for a reproducer line.
-std::string shell_quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 nlohmann::ordered_json exchange_json(const fuzz::Exchange& e) {
@@ -175,25 +150,12 @@ nlohmann::ordered_json exchange_json(const fuzz::Exchange& e) {
   return j;
 }
 
-// The capture records of a case's client requests (raw ones as the request they frame), answers
-// included, for `hookctl replay FILE --to URL`.
+// The capture records of a case's requests, answers included, for `hookctl replay FILE --to URL`.
 std::string finding_lines(const fuzz::CaseResult& r, Context& ctx) {
   std::string out;
   for (size_t i = 0; i < r.plan.steps.size(); ++i) {
-    const auto& req = r.plan.steps[i].request;
-    capture::Record rec;
-    const int64_t now_us = ctx.now() * 1'000'000;
+    capture::Record rec = sent_record(r.plan.steps[i].request, ctx.now() * 1'000'000, ctx);
     rec.seq = i + 1;
-    rec.id = capture::make_record_id(now_us / 1000, ctx.random(10));
-    rec.received_at = capture::format_received_at(now_us);
-    rec.method = req.method;
-    auto url = http::parse_url(req.url);
-    const std::string target = url ? url->target : "/";
-    const size_t q = target.find('?');
-    rec.path = target.substr(0, q);
-    rec.query = q == std::string::npos ? "" : target.substr(q + 1);
-    rec.headers = req.headers;
-    rec.body = req.body;
     rec.event_type = r.c->id;
     if (i < r.exchanges.size() && r.exchanges[i].status != 0)
       rec.response = capture::RecordedResponse{r.exchanges[i].status, r.exchanges[i].latency_ms, {}, {}};
@@ -210,7 +172,7 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
     return make_error(Errc::usage, fmt::format("{} is not this machine: fuzzing someone's server is a choice, so add "
                                                "--allow-remote to do it",
                                                url.host));
-  HOOKCTL_TRY_ASSIGN(auto families, parse_families(f.families));
+  HOOKCTL_TRY_ASSIGN(auto families, fuzz::parse_families(f.families));
   if (f.cases > 0 && !f.duration.empty()) return make_error(Errc::usage, "--cases and --duration do not go together");
   if (!f.only.empty() && (f.cases > 0 || !f.duration.empty()))
     return make_error(Errc::usage, "--case runs one case: leave out --cases and --duration");
@@ -272,18 +234,14 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
     auto values = volatile_values(message, again);
     if (!values.empty()) {
       base.refresh = [&ctx, values](std::string& body, util::Headers& headers) {
+        auto replace_all = [](std::string& text, const std::string& from, const std::string& to) {
+          for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+            text.replace(at, from.size(), to);
+        };
         for (const auto& v : values) {
           const std::string fresh = fresh_like(v, ctx.random(v.size() + 1));
-          for (size_t at = body.find(v); at != std::string::npos; at = body.find(v, at + fresh.size()))
-            body.replace(at, v.size(), fresh);
-          util::Headers refreshed;
-          for (const auto& [name, value] : headers.fields()) {
-            std::string x = value;
-            for (size_t at = x.find(v); at != std::string::npos; at = x.find(v, at + fresh.size()))
-              x.replace(at, v.size(), fresh);
-            refreshed.add(name, x);
-          }
-          headers = std::move(refreshed);
+          replace_all(body, v, fresh);
+          for (auto& [name, value] : headers.mutable_fields()) replace_all(value, v, fresh);
         }
       };
     }
@@ -385,46 +343,45 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
   if (!f.send.keys.private_keys.empty())
     key_flag = "--private-key \"$KEY\"";
   else if (!f.send.keys.secret_file.empty())
-    key_flag = "--secret-file " + shell_quoted(f.send.keys.secret_file);
+    key_flag = "--secret-file " + report::shell_quote(f.send.keys.secret_file);
   else if (!f.send.keys.secrets.empty())
     key_flag = "--secret \"$SECRET\"";
   std::string shaping;
   if (!f.send.event.empty())
-    shaping = "--event " + shell_quoted(f.send.event);
+    shaping = "--event " + report::shell_quote(f.send.event);
   else if ((f.send.data.starts_with("@") && f.send.data != "@-") || f.send.data.size() <= 200)
-    shaping = "--data " + shell_quoted(f.send.data);
+    shaping = "--data " + report::shell_quote(f.send.data);
   else
     shaping = "--data ..."; // stdin, or too long to repeat
-  for (const auto& set : f.send.sets) shaping += " --set " + shell_quoted(set);
+  for (const auto& set : f.send.sets) shaping += " --set " + report::shell_quote(set);
   for (const auto& h : f.send.headers) {
     // A credential in a header is not repeated.
     const std::string name(util::trim(std::string_view(h).substr(0, h.find(':'))));
-    shaping += " -H " + shell_quoted(capture::is_sensitive_header(name) ? name + ": REDACTED" : h);
+    shaping += " -H " + report::shell_quote(capture::is_sensitive_header(name) ? name + ": REDACTED" : h);
   }
   if (plan.provider == "hmac") {
     const auto& h = f.send.hmac;
     const HmacFlags defaults;
-    if (h.header != defaults.header) shaping += " --hmac-header " + shell_quoted(h.header);
+    if (h.header != defaults.header) shaping += " --hmac-header " + report::shell_quote(h.header);
     if (h.algorithm != defaults.algorithm) shaping += " --hmac-algorithm " + h.algorithm;
     if (h.encoding != defaults.encoding) shaping += " --hmac-encoding " + h.encoding;
-    if (h.prefix != defaults.prefix) shaping += " --hmac-prefix " + shell_quoted(h.prefix);
-    if (h.templ != defaults.templ) shaping += " --hmac-template " + shell_quoted(h.templ);
-    if (h.id_header != defaults.id_header) shaping += " --hmac-id-header " + shell_quoted(h.id_header);
+    if (h.prefix != defaults.prefix) shaping += " --hmac-prefix " + report::shell_quote(h.prefix);
+    if (h.templ != defaults.templ) shaping += " --hmac-template " + report::shell_quote(h.templ);
+    if (h.id_header != defaults.id_header) shaping += " --hmac-id-header " + report::shell_quote(h.id_header);
     if (h.timestamp_header != defaults.timestamp_header)
-      shaping += " --hmac-timestamp-header " + shell_quoted(h.timestamp_header);
+      shaping += " --hmac-timestamp-header " + report::shell_quote(h.timestamp_header);
   }
-  for (const auto& e : f.expects) shaping += " --expect " + shell_quoted(e);
+  for (const auto& e : f.expects) shaping += " --expect " + report::shell_quote(e);
   if (f.strict) shaping += " --strict";
   if (!f.max_latency.empty()) shaping += " --max-latency " + f.max_latency;
   if (f.case_timeout != "5s") shaping += " --case-timeout " + f.case_timeout;
-  if (!f.check_cmd.empty()) shaping += " --check-cmd " + shell_quoted(f.check_cmd);
+  if (!f.check_cmd.empty()) shaping += " --check-cmd " + report::shell_quote(f.check_cmd);
   if (f.send.conn.insecure) shaping += " -k";
-  if (!f.send.conn.cacert.empty()) shaping += " --cacert " + shell_quoted(f.send.conn.cacert);
+  if (!f.send.conn.cacert.empty()) shaping += " --cacert " + report::shell_quote(f.send.conn.cacert);
   auto reproducer = [&](const fuzz::Case& c) {
     return fmt::format("hookctl fuzz {} -p {}{}{} {} --seed {} --case {}", f.send.url, plan.provider,
                        key_flag.empty() ? "" : " ", key_flag, shaping, seed, c.id);
   };
-  std::vector<const fuzz::Case*> found;
   std::map<std::string, std::map<std::string, std::pair<size_t, std::string>>> by_kind; // kind -> id -> (n, line)
   size_t raw_skipped = 0;
   std::optional<Error> write_error;

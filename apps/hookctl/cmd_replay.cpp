@@ -293,19 +293,7 @@ Result<int> run_replay(const ReplayFlags& f, const Globals& g, Context& ctx) {
       junit->add(c);
     }
     if (output && r.build_error.empty()) {
-      capture::Record o;
-      const int64_t at = r.sent_at_us;
-      o.id = capture::make_record_id(at / 1000, ctx.random(10));
-      o.received_at = capture::format_received_at(at);
-      auto url = http::parse_url(r.request.url);
-      o.remote = url ? fmt::format("{}:{}", url->host, url->port) : "";
-      o.method = r.request.method;
-      std::string target = url ? url->target : rec.path;
-      const size_t q = target.find('?');
-      o.path = target.substr(0, q);
-      o.query = q == std::string::npos ? "" : target.substr(q + 1);
-      o.headers = r.request.headers;
-      o.body = r.request.body;
+      capture::Record o = sent_record(r.request, r.sent_at_us, ctx);
       o.event_type = rec.event_type;
       o.delivery_id = rec.delivery_id;
       if (response) {

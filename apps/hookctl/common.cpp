@@ -205,6 +205,22 @@ std::string size_text(size_t n) {
   return fmt::format("{:.1f} MiB", static_cast<double>(n) / (1024 * 1024));
 }
 
+capture::Record sent_record(const http::Request& request, int64_t at_us, Context& ctx) {
+  capture::Record r;
+  r.id = capture::make_record_id(at_us / 1000, ctx.random(10));
+  r.received_at = capture::format_received_at(at_us);
+  auto url = http::parse_url(request.url);
+  r.remote = url ? fmt::format("{}:{}", url->host, url->port) : "";
+  r.method = request.method;
+  const std::string target = url ? url->target : "/";
+  const size_t q = target.find('?');
+  r.path = target.substr(0, q);
+  r.query = q == std::string::npos ? "" : target.substr(q + 1);
+  r.headers = request.headers;
+  r.body = request.body;
+  return r;
+}
+
 std::string json_line(const nlohmann::ordered_json& value) {
   return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }

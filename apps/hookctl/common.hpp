@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "context.hpp"
+#include "hookctl/capture/record.hpp"
 #include "hookctl/delivery/retry.hpp"
 #include "hookctl/http/message.hpp"
 #include "hookctl/sign/scheme.hpp"
@@ -148,6 +149,11 @@ std::string size_text(size_t n);
 
 // `value` serialised as one line of JSON; invalid UTF-8 is replaced, never thrown on.
 std::string json_line(const nlohmann::ordered_json& value);
+
+// A capture record of `request` as hookctl sent it at `at_us` (unix microseconds): a fresh id, the
+// target's path and query, the request's headers and body, `remote` the host:port it went to
+// (replay --output and fuzz --out write these).
+capture::Record sent_record(const http::Request& request, int64_t at_us, Context& ctx);
 
 // The unix time `text` (seconds or RFC 3339), or the context's clock when `text` is empty.
 Result<int64_t> time_or_now(const std::string& text, Context& ctx);

@@ -1,4 +1,4 @@
-// hookctl fuzz's option parsers on arbitrary text: --expect FAMILY=STATUSES and family names, with
+// hookctl fuzz's option parsers on arbitrary text: --expect FAMILY=STATUSES, --families and family names, with
 // the properties each must keep.
 #include <string>
 
@@ -11,6 +11,11 @@ namespace fz = hookctl::fuzz;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text = fuzz::as_view(data, size);
   if (auto f = fz::parse_family(text)) FUZZ_CHECK(fz::family_name(*f) == text);
+  if (auto families = fz::parse_families(text)) {
+    FUZZ_CHECK(!families->empty());
+  } else {
+    FUZZ_CHECK(families.error().message.find('\n') == std::string::npos);
+  }
   auto o = fz::parse_override(text);
   if (o) {
     // A known family before '=', and at least one normalised status filter after it.

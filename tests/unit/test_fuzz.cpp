@@ -346,6 +346,11 @@ TEST_CASE("fuzz --expect: a family's statuses replace its default expectation") 
   CHECK(judge(*payload, {answered(400)}, std::nullopt, 0, false, sig).verdict == Verdict::pass);
   const Overrides quiet = {*parse_override("signature=200")};
   CHECK(judge(*forged, {answered(200)}, std::nullopt, 0, false, quiet).verdict == Verdict::pass);
+  // Two --expect for one family add up.
+  const Overrides both = {*parse_override("signature=401"), *parse_override("signature=403")};
+  CHECK(judge(*forged, {answered(403)}, std::nullopt, 0, false, both).verdict == Verdict::pass);
+  CHECK(judge(*forged, {answered(401)}, std::nullopt, 0, false, both).verdict == Verdict::pass);
+  CHECK(*judge(*forged, {answered(404)}, std::nullopt, 0, false, both).kind == Kind::unexpected);
   const Overrides strict_payload = {*parse_override("payload=2xx")};
   CHECK(*judge(*payload, {answered(400)}, std::nullopt, 0, false, strict_payload).kind == Kind::unexpected);
 }

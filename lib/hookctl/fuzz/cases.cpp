@@ -271,7 +271,6 @@ private:
         signed_then([](http::Request& r) { r.body += "\n"; }));
     add("duplicated-header", Family::signature, fmt::format("{} twice: a forged value, then the valid one", sig),
         Expect::reject, signed_then([sig](http::Request& r) {
-          const std::string v(r.headers.get(sig).value_or(""));
           util::Headers h;
           for (const auto& [name, value] : r.headers.fields()) {
             if (util::iequals(name, sig)) h.add(name, "hookctl-fuzz-forged");
@@ -564,13 +563,13 @@ std::string_view expect_text(Expect expect) {
 }
 
 Result<http::Request> sign_delivery(const Base& base, std::string_view body, int64_t now, std::string_view id,
-                                    const sign::Keys* keys, bool keep_ids) {
+                                    const sign::Keys* keys) {
   http::Request r;
   r.method = base.method;
   r.url = base.url;
   r.headers = base.headers;
   r.body = std::string(body);
-  if (base.refresh && !keep_ids) base.refresh(r.body, r.headers);
+  if (base.refresh) base.refresh(r.body, r.headers);
   if (base.provider.empty()) return r;
   HOOKCTL_TRY_ASSIGN(auto scheme, sign::make_scheme(base.provider, base.scheme_options));
   sign::SignRequest s;

@@ -71,10 +71,9 @@ struct Base {
 };
 
 // The base delivery signed at `now` with `id` (empty: a fresh one from `new_id`, else the base's),
-// over `body` (its event ids refreshed first unless `keep_ids`); `keys` replace the base's when
-// given.
+// over `body` (its event ids refreshed first, by `refresh`); `keys` replace the base's when given.
 Result<http::Request> sign_delivery(const Base& base, std::string_view body, int64_t now, std::string_view id = {},
-                                    const sign::Keys* keys = nullptr, bool keep_ids = false);
+                                    const sign::Keys* keys = nullptr);
 
 struct Case {
   size_t index = 0; // in the full list

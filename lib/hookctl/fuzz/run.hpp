@@ -56,6 +56,10 @@ struct Judgement {
 // family's deliveries, replacing its default expectation for answered exchanges.
 using Overrides = std::vector<std::pair<Family, std::vector<std::string>>>;
 
+// Parses --families ("signature,payload"; an empty item is skipped); Errc::usage naming an unknown
+// family, or for no family at all.
+Result<std::vector<Family>> parse_families(std::string_view text);
+
 // Parses one --expect value ("signature=401,403"); Errc::usage naming what is wrong.
 Result<std::pair<Family, std::vector<std::string>>> parse_override(std::string_view text);
 
