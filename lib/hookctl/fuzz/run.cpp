@@ -128,14 +128,19 @@ Judgement judge(const Case& c, const std::vector<Exchange>& exchanges, const std
   }
   // --expect FAMILY=...: answered exchanges pass when listed; a 2xx outside the list of a case that
   // should be rejected is still an acceptance (judged below), anything else unlisted is unexpected.
-  const std::vector<std::string>* allowed = nullptr;
-  for (const auto& [family, statuses] : overrides)
-    if (family == c.family) allowed = &statuses;
+  // (Several --expect for one family add up.)
+  bool overridden = false;
+  std::vector<std::string> allowed;
+  for (const auto& [family, statuses] : overrides) {
+    if (family != c.family) continue;
+    overridden = true;
+    allowed.insert(allowed.end(), statuses.begin(), statuses.end());
+  }
   auto listed = [&](int status) {
-    return allowed != nullptr && std::any_of(allowed->begin(), allowed->end(),
-                                             [&](const std::string& a) { return replay::status_matches(a, status); });
+    return std::any_of(allowed.begin(), allowed.end(),
+                       [&](const std::string& a) { return replay::status_matches(a, status); });
   };
-  if (allowed != nullptr) {
+  if (overridden) {
     for (const auto& e : exchanges) {
       if (e.status == 0 || listed(e.status) || (c.expect == Expect::reject && e.status / 100 == 2)) continue;
       return finding(e.status >= 500 ? Kind::server_error : Kind::unexpected);
