@@ -3,11 +3,13 @@ _hookctl() {
   local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" cmd="" i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "${COMP_WORDS[i]}" in
-      providers|sign|verify|keygen|catalog|send|listen|replay|fuzz|completion|man) cmd="${COMP_WORDS[i]}"; break ;;
+      providers|sign|verify|keygen|catalog|send|listen|replay|fuzz|completion|man|config) cmd="${COMP_WORDS[i]}"; break ;;
     esac
   done
   case "$cmd $prev" in
     " --color") COMPREPLY=($(compgen -W 'auto always never' -- "$cur")); return ;;
+    " --config") COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    " --profile") COMPREPLY=(); return ;;
     "sign --provider"|"sign -p") COMPREPLY=($(compgen -W 'github stripe standard svix slack shopify twilio discord gitlab twitch square paddle hmac' -- "$cur")); return ;;
     "sign --secret") COMPREPLY=(); return ;;
     "sign --secret-file") COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -188,7 +190,7 @@ _hookctl() {
     "man --out") COMPREPLY=($(compgen -d -- "$cur")); return ;;
   esac
   case "$cmd" in
-    "") COMPREPLY=($(compgen -W 'providers sign verify keygen catalog send listen replay fuzz completion man --help -h --version --no-color --color --quiet -q --verbose -v' -- "$cur")) ;;
+    "") COMPREPLY=($(compgen -W 'providers sign verify keygen catalog send listen replay fuzz completion man config --help -h --version --no-color --color --config --profile --quiet -q --verbose -v' -- "$cur")) ;;
     providers) COMPREPLY=($(compgen -W '--help -h --json' -- "$cur")) ;;
     sign) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --data -d --id --timestamp --url --method -X --header -H --format --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     verify) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --public-key --header -H --data -d --capture --id --url --method -X --now --tolerance --allow-sha1 --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
@@ -198,8 +200,9 @@ _hookctl() {
     listen) COMPREPLY=($(compgen -W '--help -h --host --port --path --max-body --read-timeout --tls-cert --tls-key --tls --provider -p --secret --secret-file --private-key --public-key --tolerance --on-invalid --capture --no-capture --durability --repair --no-handshake --verify-token --status --delay --respond --fail-rate --fail-status --fail-first --sequence --sequence-scope --reset-rate --seed --forward-to --expect --timeout --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     replay) COMPREPLY=($(compgen -W '--help -h --skip-invalid --id --path --method --since --until --last --provider -p --verdict --status --where --limit --list --dry-run --to --to-exact --resign --new-ids --secret --secret-file --private-key --set --concurrency -c --rate --preserve-timing --speed --retries --backoff --backoff-max --retry-schedule --time-scale --connect-timeout --timeout --insecure -k --cacert --compare --compare-body --ignore --expect-status --junit --output --format --include-sensitive --json --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
     fuzz) COMPREPLY=($(compgen -W '--help -h --provider -p --secret --secret-file --private-key --event -e --data -d --set --header -H --families --cases --duration --seed --case --list --concurrency -c --case-timeout --max-latency --check-every --check-cmd --expect --strict --allow-remote --json --junit --out --insecure -k --cacert --hmac-header --hmac-algorithm --hmac-encoding --hmac-prefix --hmac-template --hmac-id-header --hmac-timestamp-header' -- "$cur")) ;;
-    completion) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '--help -h' -- "$cur")); else COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")); fi ;;
-    man) COMPREPLY=($(compgen -W '--help -h --out' -- "$cur")) ;;
+    completion) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '--help -h --json' -- "$cur")); else COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")); fi ;;
+    man) COMPREPLY=($(compgen -W '--help -h --out --json' -- "$cur")) ;;
+    config) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '--help -h --json' -- "$cur")); else COMPREPLY=($(compgen -W 'show providers sign verify keygen catalog send listen replay fuzz completion man' -- "$cur")); fi ;;
   esac
 }
 complete -F _hookctl hookctl

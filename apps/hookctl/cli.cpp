@@ -12,6 +12,8 @@
 #include "hookctl/crypto/crypto.hpp"
 #include "hookctl/http/version.hpp"
 #include "hookctl/util/strings.hpp"
+#include "hookctl/util/time.hpp"
+#include "settings.hpp"
 
 #ifndef HOOKCTL_VERSION
 #define HOOKCTL_VERSION "0.0.0"
@@ -133,24 +135,59 @@ std::optional<std::string> nearest_option(const CLI::App& cmd, const std::vector
   return std::nullopt;
 }
 
+// The index of the command word in `args`: global options take no value but --color, --config and
+// --profile, so the first other word that is not a flag names the command.
+std::optional<size_t> command_index(const std::vector<std::string>& args) {
+  auto takes_value = [](const std::string& a) { return a == "--color" || a == "--config" || a == "--profile"; };
+  size_t i = 0;
+  while (i < args.size() && (args[i].starts_with("-") || (i > 0 && takes_value(args[i - 1])))) ++i;
+  if (i == args.size() || (i > 0 && args[i - 1] == "--")) return std::nullopt;
+  return i;
+}
+
 // Reports a first word that names no command (CLI11 would only say a subcommand is required).
 using ErrorFn = std::function<void(std::string_view, std::string_view)>;
 std::optional<int> check_command_name(const std::vector<std::string>& args, const std::vector<std::string>& names,
                                       const ErrorFn& error) {
-  // Global options take no value but --color, so the first other word that is not a flag names the
-  // command.
-  auto word = args.begin();
-  while (word != args.end() && (word->starts_with("-") || (word != args.begin() && *(word - 1) == "--color"))) ++word;
-  if (word == args.end() || (word != args.begin() && *(word - 1) == "--")) return std::nullopt;
-  if (std::find(names.begin(), names.end(), *word) != names.end()) return std::nullopt;
+  const auto at = command_index(args);
+  if (!at) return std::nullopt;
+  const std::string& word = args[*at];
+  if (std::find(names.begin(), names.end(), word) != names.end()) return std::nullopt;
   std::string hint = "run 'hookctl --help' for the list of commands";
   for (const auto& n : names)
-    if (plain_word(*word) && (util::edit_distance(*word, n) <= 2 || n.starts_with(*word))) {
+    if (plain_word(word) && (util::edit_distance(word, n) <= 2 || n.starts_with(word))) {
       hint = fmt::format("did you mean 'hookctl {}'?", n);
       break;
     }
-  error(plain_word(*word) ? fmt::format("unknown command '{}'", *word) : "unknown command (not shown)", hint);
+  error(plain_word(word) ? fmt::format("unknown command '{}'", word) : "unknown command (not shown)", hint);
   return 2;
+}
+
+// Durations and sizes are checked while parsing, so that a bad one from a config file or a
+// HOOKCTL_* variable is reported with where it came from.
+void check_units(CLI::App& root) {
+  static const std::vector<std::string> durations = {"tolerance",    "delay",       "timeout",         "read-timeout",
+                                                     "backoff",      "backoff-max", "connect-timeout", "duration",
+                                                     "case-timeout", "max-latency"};
+  const CLI::Validator duration(
+      [](std::string& v) {
+        auto d = util::parse_duration(v);
+        return d ? std::string() : d.error().message;
+      },
+      "", "duration");
+  const CLI::Validator size(
+      [](std::string& v) {
+        auto n = util::parse_size(v);
+        return n ? std::string() : n.error().message;
+      },
+      "", "size");
+  for (auto* cmd : root.get_subcommands([](CLI::App*) { return true; }))
+    for (auto* o : cmd->get_options()) {
+      if (o->get_lnames().empty()) continue;
+      const auto& name = o->get_lnames().front();
+      if (std::find(durations.begin(), durations.end(), name) != durations.end()) o->check(duration);
+      if (name == "max-body") o->check(size);
+    }
 }
 
 } // namespace
@@ -171,6 +208,10 @@ Cli::Cli(Context& ctx) : m_impl(std::make_unique<Impl>(ctx)) {
   app.add_option("--color", g.color, "Colors: auto (a terminal, unless NO_COLOR or TERM=dumb), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+  app.add_option("--config", g.config,
+                 "Read option values from this TOML file (before ./.hookctl.toml and the user's config)")
+      ->type_name("FILE");
+  app.add_option("--profile", g.profile, "Use the [profile.NAME] section of the config files")->type_name("NAME");
   app.add_flag("-q,--quiet", g.quiet, "Print only results and errors");
   app.add_flag("-v,--verbose", g.verbose, "Print more detail");
   app.require_subcommand(1);
@@ -187,16 +228,19 @@ Cli::Cli(Context& ctx) : m_impl(std::make_unique<Impl>(ctx)) {
   m_impl->commands.push_back(register_fuzz(app, g, ctx));
   m_impl->commands.push_back(register_completion(app, g, ctx));
   m_impl->commands.push_back(register_man(app, g, ctx));
+  m_impl->commands.push_back(register_config(app, g, ctx));
+  check_units(app);
 }
 
 Cli::~Cli() = default;
 
 CLI::App& Cli::app() { return m_impl->app; }
 
-int Cli::run(const std::vector<std::string>& args) {
+int Cli::run(const std::vector<std::string>& typed) {
   auto& ctx = m_impl->ctx;
   auto& app = m_impl->app;
-  const auto secrets = secret_values(args, ctx);
+  std::vector<std::string> args = typed;
+  auto secrets = secret_values(args, ctx);
   auto& g = m_impl->globals;
   // Before the flags are parsed (a parse error), errors follow --color/--no-color as typed, and the
   // environment.
@@ -215,6 +259,20 @@ int Cli::run(const std::vector<std::string>& args) {
     std::vector<std::string> names;
     for (const auto& cmd : m_impl->commands) names.push_back(cmd.app->get_name());
     if (auto code = check_command_name(args, names, error)) return *code;
+    // Values from HOOKCTL_* variables and config files join the command line after the command word.
+    Resolution settings;
+    if (auto at = command_index(args)) {
+      const CLI::App* cmd = app.get_subcommand(args[*at]);
+      auto resolved = resolve(app, cmd, args, ctx);
+      if (!resolved) {
+        error(resolved.error().message, "see 'hookctl config show' and the CONFIGURATION section of hookctl(1)");
+        return 2;
+      }
+      settings = std::move(*resolved);
+      args = with_settings(args, *at, settings);
+      secrets = secret_values(args, ctx);
+    }
+    g.args = typed;
     std::vector<const char*> argv{"hookctl"};
     for (const auto& a : args) argv.push_back(a.c_str());
     try {
@@ -236,10 +294,10 @@ int Cli::run(const std::vector<std::string>& args) {
         error(extras_message(extras), hint);
       } else if (where.empty() && e.get_name() == "RequiredError")
         error("no command given", hint);
-      else if (auto converted = conversion_message(e.what()))
-        error(*converted, hint);
-      else
-        error(e.what(), hint);
+      else {
+        std::string message = conversion_message(e.what()).value_or(e.what());
+        error(blame(settings, message).value_or(message), hint);
+      }
       return 2;
     }
     g.color_out = use_color(g.color, g.no_color, ctx.stdout_tty, ctx);
@@ -248,7 +306,7 @@ int Cli::run(const std::vector<std::string>& args) {
       if (!cmd.app->parsed()) continue;
       auto result = cmd.run();
       if (!result) {
-        error(result.error().message, "");
+        error(blame(settings, result.error().message).value_or(result.error().message), "");
         return exit_code(result.error().code);
       }
       // A full disk or a closed pipe must not pass for success.

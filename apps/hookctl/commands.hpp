@@ -16,5 +16,6 @@ Command register_replay(CLI::App& root, Globals& globals, Context& ctx);
 Command register_fuzz(CLI::App& root, Globals& globals, Context& ctx);
 Command register_completion(CLI::App& root, Globals& globals, Context& ctx);
 Command register_man(CLI::App& root, Globals& globals, Context& ctx);
+Command register_config(CLI::App& root, Globals& globals, Context& ctx);
 
 } // namespace hookctl::app

@@ -24,7 +24,6 @@ void add_key_flags(CLI::App* cmd, KeyFlags& flags, KeyUse use) {
                   use == KeyUse::verify ? "Signing secret or token; repeat for rotation (any one may match)"
                                         : "Signing secret or token (repeat to sign with several, where the "
                                           "provider sends one signature per secret)")
-      ->envname("HOOKCTL_SECRET")
       ->type_name("SECRET")
       ->group("Keys");
   cmd->add_option("--secret-file", flags.secret_file, "Read secrets from FILE, one per line")
@@ -32,13 +31,11 @@ void add_key_flags(CLI::App* cmd, KeyFlags& flags, KeyUse use) {
       ->group("Keys");
   cmd->add_option("--private-key", flags.private_keys,
                   "Ed25519 signing key: 64 or 128 hex characters or whsk_...; @FILE reads it from a file")
-      ->envname("HOOKCTL_PRIVATE_KEY")
       ->type_name("KEY")
       ->group("Keys");
   if (use == KeyUse::verify)
     cmd->add_option("--public-key", flags.public_keys,
                     "Ed25519 public key: 64 hex characters or whpk_...; @FILE reads it; repeatable")
-        ->envname("HOOKCTL_PUBLIC_KEY")
         ->type_name("KEY")
         ->group("Keys");
 }
@@ -85,7 +82,6 @@ CLI::Option* add_provider_flag(CLI::App* cmd, std::string& provider, bool requir
   std::vector<std::string> names;
   for (const auto& p : sign::providers()) names.emplace_back(p.name);
   auto* opt = cmd->add_option("-p,--provider", provider, "Signature scheme (see `hookctl providers`)")
-                  ->envname("HOOKCTL_PROVIDER")
                   ->check(CLI::IsMember(names))
                   ->type_name("PROVIDER");
   if (required) opt->required();

@@ -26,9 +26,12 @@ struct Globals {
   bool quiet = false;
   bool verbose = false;
   bool no_color = false;
-  std::string color = "auto"; // --color auto|always|never
-  bool color_out = false;     // the decision for stdout, set once the flags are parsed
-  bool color_err = false;     // and for stderr
+  std::string color = "auto";    // --color auto|always|never
+  std::string config;            // --config FILE (read by settings.cpp before the parse)
+  std::string profile;           // --profile NAME (likewise)
+  std::vector<std::string> args; // the command line as typed (config show reads it)
+  bool color_out = false;        // the decision for stdout, set once the flags are parsed
+  bool color_err = false;        // and for stderr
 };
 
 // Whether a stream gets colors: --color always/never (--no-color is never) decide; with auto,

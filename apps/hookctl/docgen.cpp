@@ -4,6 +4,7 @@
 
 #include "docs.hpp"
 #include "hookctl/util/strings.hpp"
+#include "settings.hpp"
 
 namespace hookctl::app::docgen {
 namespace {
@@ -29,7 +30,7 @@ OptInfo info_of(const CLI::Option* o) {
   i.shorts = o->get_snames();
   i.longs = o->get_lnames();
   i.description = o->get_description();
-  i.env = o->get_envname();
+  i.env = env_name(*o);
   i.default_value = o->get_default_str();
   i.positional = o->get_positional() && !o->nonpositional();
   i.positional_name = o->get_name(true, false);
@@ -303,10 +304,19 @@ std::string page(const CLI::App& root, const CLI::App* cmd) {
   for (const auto& e : doc.examples)
     s += ".PP\n" + roff(e.what) + ":\n.PP\n.RS 4\n.nf\n" + roff(e.command) + "\n.fi\n.RE\n";
   s += ".SH EXIT STATUS\n" + roff(doc.exit_status) + "\n";
+  if (auto json = json_doc(cmd ? cmd->get_name() : ""); !json.empty()) s += ".SH JSON OUTPUT\n" + roff(json) + "\n";
+  if (!cmd)
+    s += ".SH CONFIGURATION\n" + roff(configuration_doc()) + "\n.PP\n.RS 4\n.nf\n" + roff(configuration_example()) +
+         ".fi\n.RE\n";
   s += ".SH ENVIRONMENT\n";
-  s += "Options marked with an environment variable take their value from it when the option is not given. "
-       "\\fBNO_COLOR\\fR turns colors off.\n";
-  s += ".SH FILES\nNone read by this command unless named by an option (\\fB@FILE\\fR, \\fB\\-\\-secret\\-file\\fR).\n";
+  s += "Each option takes its value from the environment variable named beside it (HOOKCTL_ and the option's "
+       "name) when the option is not given; see CONFIGURATION in \\fBhookctl\\fR(1). \\fBHOOKCTL_CONFIG\\fR names a "
+       "config file and \\fBHOOKCTL_PROFILE\\fR a profile. \\fBNO_COLOR\\fR turns colors off and "
+       "\\fBFORCE_COLOR\\fR on; \\fBTERM\\fR=dumb turns them off too. \\fBCI\\fR (set and not empty) hides "
+       "progress bars. \\fBXDG_CONFIG_HOME\\fR (default ~/.config) holds the user's config file.\n";
+  s += ".SH FILES\n.TP\n\\fB./.hookctl.toml\\fR, \\fB$XDG_CONFIG_HOME/hookctl/config.toml\\fR\nOption values; see "
+       "CONFIGURATION in \\fBhookctl\\fR(1).\n.PP\nOther files only when an option names them (\\fB@FILE\\fR, "
+       "\\fB\\-\\-secret\\-file\\fR, \\fB\\-\\-config\\fR).\n";
   s += ".SH SEE ALSO\n";
   if (cmd) {
     s += "\\fBhookctl\\fR(1)\n";

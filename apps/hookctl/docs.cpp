@@ -217,6 +217,19 @@ const std::vector<CommandDoc>& docs() {
        {{"Read the sign page", "hookctl man sign | man -l -"},
         {"Write every page", "hookctl man --out /usr/local/share/man/man1"}},
        "0 success; 2 unknown command; 3 the folder cannot be written."},
+      {"config",
+       "hookctl config show prints the value every option would get and where it came from: flag, env HOOKCTL_X, "
+       "file PATH:LINE or default. Values come from, highest first: flags; HOOKCTL_<OPTION> environment variables "
+       "(HOOKCTL_PROVIDER, HOOKCTL_SECRET_FILE, ...); the --config FILE (or HOOKCTL_CONFIG); ./.hookctl.toml; "
+       "$XDG_CONFIG_HOME/hookctl/config.toml (~/.config/hookctl/config.toml). In a TOML file a top-level key "
+       "(provider = \"stripe\") applies to every command that has the option, a [send] section to one command, and "
+       "a [profile.NAME] section (url, provider, secret-file, ...) to any command when --profile NAME (or "
+       "HOOKCTL_PROFILE) selects it; within one file the profile beats the command's section, which beats the top "
+       "level. Every file read is checked whole: an unknown section or key, or a value of the wrong type, is an "
+       "error naming FILE:LINE and the key. Secrets are shown as ***.",
+       {{"What send would use, and from where", "hookctl config show send"},
+        {"The same with the staging profile, as JSON", "hookctl --profile staging config show send --json"}},
+       "0 success; 2 a config file is malformed, or unknown command or profile."},
   };
   return table;
 }
@@ -229,11 +242,58 @@ const CommandDoc& command_doc(std::string_view name) {
   return docs().front();
 }
 
+std::string_view json_doc(std::string_view name) {
+  static const std::vector<std::pair<std::string_view, std::string_view>> table = {};
+  for (const auto& [n, text] : table)
+    if (n == name) return text;
+  return {};
+}
+
+std::string_view configuration_doc() {
+  return "Every option of every command (and the URL of send and fuzz) can also come from a HOOKCTL_<OPTION> "
+         "environment variable or a TOML config file. The option's long name in capitals, with '-' as '_', names "
+         "the variable: --provider is HOOKCTL_PROVIDER, --secret-file is HOOKCTL_SECRET_FILE, a flag such as "
+         "--json takes HOOKCTL_JSON=1 or true. Precedence, highest first: the command line; HOOKCTL_* variables; "
+         "the file named by --config FILE (or HOOKCTL_CONFIG); ./.hookctl.toml in the working directory; "
+         "$XDG_CONFIG_HOME/hookctl/config.toml (~/.config/hookctl/config.toml when XDG_CONFIG_HOME is unset). "
+         "Each file is read when present and checked whole, whatever the command: an unknown section or key, a "
+         "value of the wrong type (a string for a flag, an array for a single value) or malformed TOML is an error "
+         "naming FILE:LINE and the key, exit 2; a value a command refuses (an unknown provider, a bad duration) is "
+         "reported the same way. In a file, keys are option names without dashes. A top-level key applies to "
+         "every command that has that option; a [COMMAND] section (such as [send]) to that command only; a "
+         "[profile.NAME] section to any command when --profile NAME or HOOKCTL_PROFILE selects it. Within one "
+         "file the selected profile beats the command's section, which beats the top level; a higher file beats "
+         "a lower one whatever the section. Repeatable options take arrays (header = [\"X-Env: ci\"]). A key "
+         "given at a higher level replaces its alternatives from lower ones: --secret, --secret-file and "
+         "--private-key stand for one another, as --data and --event do. --config and --profile are read from "
+         "the command line or the environment only. 'hookctl config show [COMMAND] [--json]' prints every "
+         "effective value and its source (flag, env HOOKCTL_X, file PATH:LINE or default), with secrets and "
+         "credential header values as ***. An example ./.hookctl.toml:";
+}
+
+std::string_view configuration_example() {
+  return "provider = \"stripe\"\n"
+         "secret-file = \".secrets/stripe\"\n"
+         "\n"
+         "[send]\n"
+         "retries = 3\n"
+         "event = \"stripe.invoice.paid\"\n"
+         "\n"
+         "[listen]\n"
+         "port = 3000\n"
+         "\n"
+         "[profile.staging]\n"
+         "url = \"http://127.0.0.1:4000/webhooks\"\n"
+         "secret-file = \".secrets/staging\"\n";
+}
+
 std::string help_footer(std::string_view name) {
   const auto& d = command_doc(name);
   std::string out = "Examples:\n";
   for (const auto& e : d.examples) out += fmt::format("  {}\n", e.command);
   out += fmt::format("Exit status: {}\n", d.exit_status);
+  out += "Options also come from HOOKCTL_<OPTION> variables (HOOKCTL_PROVIDER, HOOKCTL_SECRET, ...) and config "
+         "files:\nsee 'hookctl config show' and hookctl(1).\n";
   return out;
 }
 

@@ -3,8 +3,10 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -56,6 +58,20 @@ inline Run run(const std::vector<std::string>& args, const std::string& stdin_te
   std::ostringstream out, err;
   std::istringstream in(stdin_text);
   auto ctx = test_context(out, err, in);
+  return run_with(ctx, out, err, args);
+}
+
+// Runs `args` with the environment `env` (name, value pairs; nothing else is set).
+inline Run run_env(const std::vector<std::string>& args, std::vector<std::pair<std::string, std::string>> env,
+                   const std::string& stdin_text = "") {
+  std::ostringstream out, err;
+  std::istringstream in(stdin_text);
+  auto ctx = test_context(out, err, in);
+  ctx.getenv = [env = std::move(env)](const std::string& name) -> std::optional<std::string> {
+    for (const auto& [k, v] : env)
+      if (k == name) return v;
+    return std::nullopt;
+  };
   return run_with(ctx, out, err, args);
 }
 

@@ -134,9 +134,8 @@ TEST_CASE("cli: body from stdin and files, secrets from a file and the environme
                 "@" + (dir / "body.bin").string()});
   CHECK(v.code == 0);
   CHECK(v.out.find("key 2 of 2") != std::string::npos);
-  setenv("HOOKCTL_SECRET", "second", 1);
-  auto env = run({"verify", "-p", "github", "-H", header, "--data", "@" + (dir / "body.bin").string()});
-  unsetenv("HOOKCTL_SECRET");
+  auto env = testing::run_env({"verify", "-p", "github", "-H", header, "--data", "@" + (dir / "body.bin").string()},
+                              {{"HOOKCTL_SECRET", "second"}});
   CHECK(env.code == 0);
   auto curl = run({"sign", "-p", "github", "--secret", "second", "--data", "@-", "--format", "curl", "--url",
                    "http://127.0.0.1:1/"},

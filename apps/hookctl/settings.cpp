@@ -1,0 +1,424 @@
+#include "settings.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "common.hpp"
+#include "hookctl/util/strings.hpp"
+#include "hookctl/util/toml.hpp"
+
+namespace hookctl::app {
+namespace {
+
+namespace toml = util::toml;
+
+// Options that only the command line or the environment may set: a config file naming another
+// config file, or choosing its own profile, would be circular.
+constexpr std::string_view k_env_only[] = {"config", "profile"};
+// Options that stand for one another: one given at a higher level keeps the others of its group
+// from lower levels (a --secret flag and a secret-file in a profile would otherwise add up).
+const std::vector<std::vector<std::string_view>> k_alternatives = {{"secret", "secret-file", "private-key"},
+                                                                   {"data", "event"}};
+// Largest config file read; a config file is a few lines.
+constexpr size_t k_max_config_bytes = 1 << 20;
+
+bool is_flag(const CLI::Option& o) { return o.get_expected_max() == 0; }
+bool is_multi(const CLI::Option& o) { return o.get_expected_max() > 1; }
+bool word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+// A name safe to repeat back in a message (not something that could be a secret).
+bool plain(std::string_view w) { return !w.empty() && w.size() <= 32 && std::all_of(w.begin(), w.end(), word_char); }
+
+bool env_only(std::string_view key) {
+  return std::find(std::begin(k_env_only), std::end(k_env_only), key) != std::end(k_env_only);
+}
+
+// The first-level commands of `root`.
+std::vector<const CLI::App*> commands(const CLI::App& root) {
+  return root.get_subcommands([](const CLI::App*) { return true; });
+}
+
+// The options of `app` that have a config key.
+std::vector<const CLI::Option*> keyed_options(const CLI::App& app) {
+  return app.get_options([](const CLI::Option* o) { return !config_key(*o).empty(); });
+}
+
+const CLI::Option* find_key(const CLI::App& app, std::string_view key) {
+  for (const auto* o : keyed_options(app))
+    if (config_key(*o) == key) return o;
+  return nullptr;
+}
+
+// A config file as read, with where it was found.
+struct File {
+  std::string path;
+  toml::Document doc;
+};
+
+// The section an entry sits in, and how strongly it binds: the selected profile 3, a command 2,
+// top level 1; 0 when the entry does not apply to `cmd` (another command, another profile).
+int rank(const toml::Entry& e, const CLI::App* cmd, const std::optional<std::string>& profile) {
+  if (e.table.empty()) return 1;
+  if (e.table.size() == 2 && e.table[0] == "profile") return profile && e.table[1] == *profile ? 3 : 0;
+  if (e.table.size() == 1 && cmd != nullptr && e.table[0] == cmd->get_name()) return 2;
+  return 0;
+}
+
+std::string nearest(std::string_view typed, const std::vector<std::string>& names) {
+  std::string best;
+  size_t best_distance = 3;
+  for (const auto& n : names) {
+    const size_t d = util::edit_distance(typed, n);
+    if (d < best_distance) {
+      best_distance = d;
+      best = n;
+    }
+  }
+  return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
+}
+
+// Checks every entry of `file` against the CLI model: known section, known key, a value of the
+// option's type.
+Result<void> check_file(const File& file, const CLI::App& root) {
+  const auto cmds = commands(root);
+  std::vector<std::string> cmd_names;
+  for (const auto* c : cmds) cmd_names.push_back(c->get_name());
+  auto at = [&](size_t line) { return fmt::format("{}:{}", file.path, line); };
+  auto section_error = [&](const std::vector<std::string>& table, size_t line) -> Error {
+    const std::string shown = toml::dotted(table);
+    if (table[0] == "profile")
+      return make_error(Errc::usage, fmt::format("{}: [{}]: a profile is one [profile.NAME] section", at(line), shown));
+    return make_error(Errc::usage, fmt::format("{}: unknown section [{}]{}; sections are a command's name or "
+                                               "profile.NAME",
+                                               at(line), shown, nearest(table[0], cmd_names)));
+  };
+  for (const auto& h : file.doc.headers) {
+    const bool profile = h.table[0] == "profile" && h.table.size() == 2;
+    const bool command =
+        h.table.size() == 1 && std::find(cmd_names.begin(), cmd_names.end(), h.table[0]) != cmd_names.end();
+    if (!profile && !command) return section_error(h.table, h.line);
+  }
+  for (const auto& e : file.doc.entries) {
+    // Which options the entry may name.
+    std::vector<const CLI::App*> scope{&root};
+    if (e.table.empty() || (e.table.size() == 2 && e.table[0] == "profile")) {
+      scope.insert(scope.end(), cmds.begin(), cmds.end());
+    } else if (e.table.size() == 1) {
+      auto c = std::find_if(cmds.begin(), cmds.end(), [&](const CLI::App* a) { return a->get_name() == e.table[0]; });
+      if (c == cmds.end()) return section_error(e.table, e.line);
+      scope.push_back(*c);
+    } else {
+      return section_error(e.table, e.line);
+    }
+    const CLI::Option* opt = nullptr;
+    std::vector<std::string> known;
+    for (const auto* app : scope) {
+      if (const auto* o = find_key(*app, e.key); o != nullptr && opt == nullptr) opt = o;
+      for (const auto* o : keyed_options(*app)) known.push_back(config_key(*o));
+    }
+    const std::string where = e.table.empty() ? "" : fmt::format(" in [{}]", toml::dotted(e.table));
+    if (opt == nullptr || env_only(e.key))
+      return make_error(Errc::usage, fmt::format("{}: unknown key '{}'{}{}", at(e.line), toml::dotted({e.key}), where,
+                                                 env_only(e.key) ? " (it is only read from the command line or the "
+                                                                   "environment)"
+                                                                 : nearest(e.key, known)));
+    using T = toml::Value::Type;
+    const auto& v = e.value;
+    if (is_flag(*opt) && v.type != T::boolean)
+      return make_error(Errc::usage, fmt::format("{}: key '{}': bad value, expected true or false", at(e.line), e.key));
+    if (v.type == T::array) {
+      if (!is_multi(*opt))
+        return make_error(Errc::usage,
+                          fmt::format("{}: key '{}': bad value, expected one value, not an array", at(e.line), e.key));
+      for (const auto& item : v.items)
+        if (item.type == T::array)
+          return make_error(Errc::usage,
+                            fmt::format("{}: key '{}': bad value, expected an array of strings", at(e.line), e.key));
+    }
+  }
+  return {};
+}
+
+Result<void> load(const std::string& path, std::vector<File>& files) {
+  std::error_code ec;
+  for (const auto& f : files)
+    if (std::filesystem::equivalent(f.path, path, ec)) return {};
+  HOOKCTL_TRY_ASSIGN(std::string text, read_file(path, fmt::format("the config file {}", path)));
+  if (text.size() > k_max_config_bytes)
+    return make_error(Errc::usage, fmt::format("the config file {} is larger than 1 MiB", path));
+  auto doc = toml::parse(text, path);
+  if (!doc) return make_error(Errc::usage, doc.error().message);
+  files.push_back({path, std::move(*doc)});
+  return {};
+}
+
+// The value of a global option `name` (--config, --profile) as typed in `args`.
+std::optional<std::string> typed_value(const std::vector<std::string>& args, std::string_view name) {
+  std::optional<std::string> out;
+  const std::string flag = fmt::format("--{}", name);
+  for (size_t i = 0; i < args.size() && args[i] != "--"; ++i) {
+    if (args[i] == flag && i + 1 < args.size())
+      out = args[++i];
+    else if (args[i].starts_with(flag + "="))
+      out = args[i].substr(flag.size() + 1);
+  }
+  return out;
+}
+
+std::vector<std::string> entry_values(const toml::Value& v) {
+  if (v.type != toml::Value::Type::array) return {v.text};
+  std::vector<std::string> out;
+  for (const auto& item : v.items) out.push_back(item.text);
+  return out;
+}
+
+} // namespace
+
+std::string Source::describe() const {
+  switch (kind) {
+  case Kind::flag: return "flag";
+  case Kind::env: return "env " + env;
+  case Kind::file: return fmt::format("file {}:{}", path, line);
+  case Kind::default_value: return "default";
+  }
+  return "default";
+}
+
+std::string config_key(const CLI::Option& option) {
+  if (!option.get_lnames().empty()) {
+    const std::string& name = option.get_lnames().front();
+    if (name == "help" || name == "help-all" || name == "version") return {};
+    return name;
+  }
+  // The URL of send and fuzz is positional; profiles name it.
+  if (option.get_positional() && option.get_name(true) == "url") return "url";
+  return {};
+}
+
+std::string env_name(const CLI::Option& option) {
+  std::string key = config_key(option);
+  if (key.empty()) return {};
+  std::string out = "HOOKCTL_";
+  for (char c : key) out += c == '-' ? '_' : static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return out;
+}
+
+bool secret_option(const CLI::Option& option) {
+  const std::string key = config_key(option);
+  return key == "secret" || key == "private-key";
+}
+
+std::vector<std::string> given_keys(const CLI::App& root, const CLI::App* cmd, const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  auto lookup = [&](const std::string& name) -> const CLI::Option* {
+    for (const CLI::App* app : {cmd, &root}) {
+      if (app == nullptr) continue;
+      for (const auto* o : app->get_options()) {
+        if (name.starts_with("--") && o->check_lname(name.substr(2))) return o;
+        if (!name.starts_with("--") && name.size() == 2 && o->check_sname(name.substr(1))) return o;
+      }
+    }
+    return nullptr;
+  };
+  size_t positionals = 0;
+  bool seen_command = cmd == nullptr;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      positionals += args.size() - i - 1;
+      break;
+    }
+    if (a.starts_with("--")) {
+      const auto* o = lookup(a.substr(0, a.find('=')));
+      if (o == nullptr) continue;
+      out.push_back(config_key(*o));
+      if (a.find('=') == std::string::npos && !is_flag(*o)) ++i; // its value
+    } else if (a.starts_with("-") && a.size() > 1) {
+      for (size_t k = 1; k < a.size(); ++k) {
+        const auto* o = lookup(std::string("-") + a[k]);
+        if (o == nullptr) break;
+        out.push_back(config_key(*o));
+        if (!is_flag(*o)) {
+          if (k + 1 == a.size()) ++i; // the value is the next word
+          break;
+        }
+      }
+    } else if (!seen_command && a == cmd->get_name()) {
+      seen_command = true;
+    } else if (seen_command) {
+      ++positionals;
+    }
+  }
+  if (cmd != nullptr && positionals > 0)
+    for (const auto* o : cmd->get_options([](const CLI::Option* o) { return o->get_positional(); }))
+      if (config_key(*o) == "url") out.emplace_back("url");
+  std::erase(out, std::string());
+  return out;
+}
+
+Result<Resolution> resolve(const CLI::App& root, const CLI::App* cmd, const std::vector<std::string>& args,
+                           const Context& ctx) {
+  Resolution r;
+  auto env = [&](const std::string& name) -> std::optional<std::string> {
+    if (!ctx.getenv) return std::nullopt;
+    auto v = ctx.getenv(name);
+    if (v && v->empty()) return std::nullopt;
+    return v;
+  };
+
+  // The files, highest precedence first.
+  std::vector<File> files;
+  auto explicit_path = typed_value(args, "config");
+  if (!explicit_path) explicit_path = env("HOOKCTL_CONFIG");
+  if (explicit_path) {
+    if (explicit_path->empty()) return make_error(Errc::usage, "--config needs a file name");
+    HOOKCTL_TRY(load(*explicit_path, files));
+  }
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(".hookctl.toml", ec)) HOOKCTL_TRY(load("./.hookctl.toml", files));
+  std::string user_dir;
+  if (auto xdg = env("XDG_CONFIG_HOME"); xdg && xdg->starts_with("/"))
+    user_dir = *xdg;
+  else if (auto home = env("HOME"))
+    user_dir = *home + "/.config";
+  if (!user_dir.empty()) {
+    const std::string user = user_dir + "/hookctl/config.toml";
+    if (std::filesystem::is_regular_file(user, ec)) HOOKCTL_TRY(load(user, files));
+  }
+  for (const auto& f : files) {
+    HOOKCTL_TRY(check_file(f, root));
+    r.files.push_back(f.path);
+  }
+
+  r.profile = typed_value(args, "profile");
+  if (!r.profile) r.profile = env("HOOKCTL_PROFILE");
+  if (r.profile) {
+    std::set<std::string> names;
+    for (const auto& f : files) {
+      for (const auto& h : f.doc.headers)
+        if (h.table.size() == 2 && h.table[0] == "profile") names.insert(h.table[1]);
+      for (const auto& e : f.doc.entries)
+        if (e.table.size() == 2 && e.table[0] == "profile") names.insert(e.table[1]);
+    }
+    if (!names.contains(*r.profile)) {
+      const std::string shown = plain(*r.profile) ? fmt::format(" '{}'", *r.profile) : "";
+      return make_error(Errc::usage,
+                        names.empty()
+                            ? fmt::format("unknown profile{}: no config file has a [profile.NAME] section", shown)
+                            : fmt::format("unknown profile{} (profiles: {})", shown, fmt::join(names, ", ")));
+    }
+  }
+
+  // The options in play: the command's and the global ones; with no command, every command's.
+  std::vector<const CLI::Option*> options;
+  std::set<std::string> keys;
+  auto add = [&](const CLI::App& app) {
+    for (const auto* o : keyed_options(app))
+      if (keys.insert(config_key(*o)).second) options.push_back(o);
+  };
+  add(root);
+  if (cmd != nullptr)
+    add(*cmd);
+  else
+    for (const auto* c : commands(root)) add(*c);
+
+  const auto given = given_keys(root, cmd, args);
+  std::set<const CLI::Option*> present;
+  for (const auto* o : options)
+    if (std::find(given.begin(), given.end(), config_key(*o)) != given.end()) present.insert(o);
+  auto blocked = [&](const CLI::Option* o) {
+    if (present.contains(o)) return true;
+    for (const auto* p : present) {
+      const auto ex = p->get_excludes();
+      if (ex.contains(const_cast<CLI::Option*>(o))) return true;
+    }
+    for (const auto* x : o->get_excludes())
+      if (present.contains(x)) return true;
+    for (const auto& group : k_alternatives) {
+      if (std::find(group.begin(), group.end(), config_key(*o)) == group.end()) continue;
+      for (const auto* p : present)
+        if (std::find(group.begin(), group.end(), config_key(*p)) != group.end()) return true;
+    }
+    return false;
+  };
+
+  std::vector<Setting> chosen;
+  // The environment first.
+  for (const auto* o : options) {
+    const std::string name = env_name(*o);
+    auto v = env(name);
+    if (!v || blocked(o)) continue;
+    chosen.push_back({o, config_key(*o), {*v}, is_flag(*o), {Source::Kind::env, name, {}, 0}});
+  }
+  for (const auto& s : chosen) present.insert(s.option);
+  // Then each file, its best-ranked entry per option.
+  for (const auto& f : files) {
+    std::vector<Setting> layer;
+    for (const auto* o : options) {
+      if (blocked(o) || env_only(config_key(*o))) continue;
+      const toml::Entry* best = nullptr;
+      int best_rank = 0;
+      for (const auto& e : f.doc.entries) {
+        if (e.key != config_key(*o)) continue;
+        const int k = rank(e, cmd, r.profile);
+        if (k > best_rank) {
+          best_rank = k;
+          best = &e;
+        }
+      }
+      if (best == nullptr) continue;
+      layer.push_back(
+          {o, config_key(*o), entry_values(best->value), is_flag(*o), {Source::Kind::file, {}, f.path, best->line}});
+    }
+    for (auto& s : layer) {
+      present.insert(s.option);
+      chosen.push_back(std::move(s));
+    }
+  }
+  // In option order, so that output is stable.
+  for (const auto* o : options)
+    for (auto& s : chosen)
+      if (s.option == o) r.settings.push_back(std::move(s));
+  return r;
+}
+
+std::vector<std::string> with_settings(const std::vector<std::string>& args, size_t command_at, const Resolution& r) {
+  std::vector<std::string> inserted;
+  std::vector<std::string> trailing;
+  for (const auto& s : r.settings) {
+    if (s.option->get_positional()) {
+      trailing.insert(trailing.end(), s.values.begin(), s.values.end());
+      continue;
+    }
+    for (const auto& v : s.values) inserted.push_back(fmt::format("--{}={}", s.key, v));
+  }
+  std::vector<std::string> out(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(command_at + 1));
+  out.insert(out.end(), inserted.begin(), inserted.end());
+  auto dashes = std::find(args.begin() + static_cast<std::ptrdiff_t>(command_at + 1), args.end(), "--");
+  out.insert(out.end(), args.begin() + static_cast<std::ptrdiff_t>(command_at + 1), dashes);
+  out.insert(out.end(), trailing.begin(), trailing.end());
+  out.insert(out.end(), dashes, args.end());
+  return out;
+}
+
+std::optional<std::string> blame(const Resolution& r, std::string_view message) {
+  for (const auto& s : r.settings) {
+    const std::string flag = s.option->get_positional() ? "url" : "--" + s.key;
+    for (size_t at = message.find(flag); at != std::string_view::npos; at = message.find(flag, at + 1)) {
+      const size_t end = at + flag.size();
+      const bool whole = end == message.size() || !(word_char(message[end]));
+      if (!whole || (s.option->get_positional() && at > 0 && message[at - 1] != ' ')) continue;
+      if (s.source.kind == Source::Kind::env) return fmt::format("{}: {}", s.source.env, message);
+      return fmt::format("{}:{}: key '{}': {}", s.source.path, s.source.line, s.key, message);
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace hookctl::app
