@@ -108,6 +108,8 @@ TEST_CASE("toml: every error names the file and line, on one line") {
   CHECK(error_of("a = yes\n").find("'yes' is not a value (quote strings") != std::string::npos);
   CHECK(error_of("a = \"\"\"never closed\n").find("unterminated multi-line string") != std::string::npos);
   CHECK(error_of("a = \"\xff\"\n") == "f.toml: not UTF-8 text");
+  CHECK(error_of("a = " + std::string(100000, '[')).find("arrays nested too deep") != std::string::npos);
+  CHECK(toml::parse("a = " + std::string(32, '[') + std::string(32, ']') + "\n", "f.toml").ok());
 }
 
 TEST_CASE("toml: to_toml writes what parse reads back") {

@@ -118,6 +118,8 @@ private:
   std::string_view m_name;
   size_t m_pos = 0;
   size_t m_line = 1;
+  size_t m_depth = 0; // arrays being read
+  static constexpr size_t k_max_depth = 32;
   std::string m_error;
   Document m_doc;
 
@@ -290,6 +292,11 @@ private:
   bool array(Value& out) {
     out.type = Value::Type::array;
     ++m_pos; // '['
+    if (++m_depth > k_max_depth) return fail("arrays nested too deep"), false;
+    struct Leave {
+      size_t& depth;
+      ~Leave() { --depth; }
+    } leave{m_depth};
     for (;;) {
       if (!skip_array_space()) return false;
       if (peek() == ']') {
