@@ -336,7 +336,7 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
     err << fmt::format("hookctl fuzz: {} against {} (seed {}); baseline answered {} in {:.0f} ms\n",
                        ro.duration ? "cases drawn for " + f.duration : std::to_string(order.size()) + " case(s)",
                        f.send.url, seed, baseline.status, baseline.latency_ms);
-  const bool progress = ctx.stderr_tty && !quiet && !g.json && !ctx.getenv("CI");
+  const bool progress = show_progress(g, ctx);
   // The key as the user gave it (never its value), and the flags that shape the base delivery and
   // the verdicts, for the reproducer lines.
   std::string key_flag;

@@ -372,7 +372,7 @@ Result<int> run_load(const SendFlags& f, const Plan& plan, const Globals& g, Con
   auto make_multiplexer = [&](size_t slots) { return ctx.multiplexer(options, slots); };
   const bool plain = ctx.multiplexer && util::to_lower(std::string_view(plan.url).substr(0, 7)) == "http://";
   // A progress line only for a person watching: a TTY, not --json, not CI.
-  bool progress = ctx.stderr_tty && !g.json && !g.quiet && !(ctx.getenv && ctx.getenv("CI"));
+  const bool progress = show_progress(g, ctx);
   auto on_progress = [&](const delivery::LoadProgress& p) {
     if (!progress) return;
     double s = static_cast<double>(p.elapsed.count()) / 1e9;

@@ -333,6 +333,12 @@ Result<http::ClientOptions> client_options(const ConnectionFlags& f) {
   return o;
 }
 
+bool show_progress(const Globals& g, const Context& ctx) {
+  if (!ctx.stderr_tty || g.json || g.quiet) return false;
+  const auto ci = ctx.getenv ? ctx.getenv("CI") : std::nullopt;
+  return !ci || ci->empty() || *ci == "false" || *ci == "0";
+}
+
 bool use_color(const std::string& mode, bool no_color, bool tty, const Context& ctx) {
   if (no_color || mode == "never") return false;
   if (mode == "always") return true;

@@ -39,6 +39,10 @@ struct Globals {
 // otherwise the stream must be a terminal and TERM not "dumb".
 bool use_color(const std::string& mode, bool no_color, bool tty, const Context& ctx);
 
+// Whether a progress line or bar may be drawn on stderr: a terminal, not --json, not --quiet, and
+// not in CI (CI set, not empty, not "false" or "0").
+bool show_progress(const Globals& g, const Context& ctx);
+
 // `text` in a color for a terminal (red, green, yellow, bold) when `on`, else as is.
 enum class Paint { red, green, yellow, bold };
 std::string paint(std::string_view text, Paint color, bool on);

@@ -243,7 +243,96 @@ const CommandDoc& command_doc(std::string_view name) {
 }
 
 std::string_view json_doc(std::string_view name) {
-  static const std::vector<std::pair<std::string_view, std::string_view>> table = {};
+  static const std::vector<std::pair<std::string_view, std::string_view>> table = {
+      {"providers",
+       "One object, {\"providers\": [...]}, with one element per signature scheme: name (string, the value for "
+       "--provider), summary (string, one line), headers (array of strings, the header names the scheme uses), "
+       "algorithm (string, for people), key (string: secret, token, ed25519 or secret|ed25519, the key material it "
+       "takes), tolerance_s (integer, the default timestamp window in seconds, or null when the scheme checks no "
+       "timestamp) and direction (string: past when only old timestamps are refused, both when future ones are "
+       "too, none without a window)."},
+      {"sign",
+       "One object (--json is --format json): provider (string), id (string, the delivery or message id: --id or a "
+       "fresh one), timestamp (integer, the unix seconds signed: --timestamp or now), headers (object, header name "
+       "to value, in the order they are sent: the provider's signature and id headers, then each -H; a name given "
+       "twice keeps its last value) and url (string, only with --url: where to send it, which Twilio and Square "
+       "sign). For gitlab, headers holds the secret token itself as X-Gitlab-Token."},
+      {"verify",
+       "One object: provider (string), valid (boolean; the exit status follows it), code (string, for scripts: "
+       "match, missing_header, malformed_header, timestamp_too_old, timestamp_in_future, unknown_version, "
+       "no_match, body_hash_mismatch or legacy_sha1_only) and reason (string, one line for people). With --capture "
+       "FILE, one object per record checked (JSON Lines): the record's seq (integer) and id (string), then "
+       "provider, valid, code and reason; code may also be unsigned (no provider given, named or detected; "
+       "provider is then \"\") or error (the record could not be checked: a key of the wrong kind, a token "
+       "masked at capture). Records refused at the HTTP level are skipped."},
+      {"keygen",
+       "One object: provider (string), then either secret (string, a shared secret in the provider's format, such "
+       "as whsec_... for stripe, standard and svix) or, for a key pair (--kind keypair, the default for discord "
+       "and standard), private_key and public_key (strings: whsk_... and whpk_... for standard and svix, hex for "
+       "discord). secret and private_key are key material: keep the output out of logs."},
+      {"catalog",
+       "Without NAME, one object {\"events\": [...]}, one element per built-in event (only --provider's with it): "
+       "name (string, provider.event_type, as NAME takes it), provider, summary and content_type (strings). With "
+       "NAME, one object for the event after --set: name, provider and content_type (strings), headers (object, "
+       "header name to value: the provider's context headers such as X-GitHub-Event and its delivery id, never "
+       "Content-Type or a signature header) and body: a JSON value when the content type is JSON and the body "
+       "parses, else a string. The body is re-serialised there: for the exact bytes to sign, leave out --json."},
+      {"send",
+       "One object. For one delivery: url, method and id (strings; id is the delivery id, the same in every "
+       "attempt), provider (string, null when unsigned), success (boolean, the last attempt got a 2xx), attempts "
+       "(array, one object per attempt: attempt (integer from 1), delay_ms (integer, the wait before it), status "
+       "(integer, null with no answer), error (null, or why there was no answer), failure (with no answer only: "
+       "dns, connect, tls, timeout, io or other) and latency_ms (number)), and response when the last attempt was "
+       "answered: status, headers (object, name to value) and body (a one-line preview of at most 4096 bytes, or "
+       "<N bytes of binary data>). A load run (--count, --duration) prints its summary instead: url, provider, "
+       "concurrency, rate (null when not paced), sent, ok (2xx answers), errors (no answer), statuses (object, "
+       "status code to count), errors_by_kind (object, failure to count), elapsed_s, throughput_rps, latency_ms "
+       "(object: min, p50, p90, p99, max and mean, null when nothing was answered) and cancelled (boolean)."},
+      {"listen",
+       "One capture record per request (JSON Lines), the line appended to the capture file (format in CLI.md), "
+       "printed once the request is answered; the banner and summary go to stderr. Fields: v (integer, 1), seq "
+       "(integer, from 1 within the file; 0 with --no-capture), id (string, a ULID), received_at (string, RFC 3339 "
+       "UTC with microseconds), remote (string, host:port), method, path and query (strings; query without the "
+       "'?'), headers (array of [name, value] pairs as received, a header carrying the secret itself as ***), "
+       "body (string) with body_encoding (utf8 or base64), verification (null when no provider was given or "
+       "detected, else an object: provider, valid, reason, code) and response (null when nothing was answered, "
+       "else an object: status, latency_ms, and the headers and body answered when there was more than a status). "
+       "Only when set: headers_encoding (base64), event_type, handshake, duplicate (true), delivery_id and refused "
+       "(why the HTTP layer refused the request)."},
+      {"replay",
+       "One object per event sent (JSON Lines), in the order the answers come (capture order with --concurrency "
+       "1); the summary goes to stderr. Fields: index (integer, 0-based replay order), seq and id (the record's), "
+       "method and url (strings, as sent), status (integer, 0 when there was no answer), attempts (integer, how "
+       "many were made), latency_ms (number, the last attempt's), error (string, only without an answer), "
+       "recorded_status (integer, only when the record has a response) and, with --compare, --compare-body or "
+       "--expect-status, match (match, mismatch or unrecorded) and diff (string, what differed, when anything "
+       "did). With --list, --json prints each selected event as a capture record in the format of hookctl listen "
+       "--json (HAR entries converted); --format har or curl print their own format whatever --json says."},
+      {"fuzz",
+       "One object per case run (JSON Lines), printed as each case ends; findings and the summary go to stderr. "
+       "Fields: id (string, as --case takes it), family, description and expected (strings; expected is the "
+       "outcome wanted, in words), verdict (pass, finding or note), kind (string, the finding kind such as "
+       "accepts-forgery or server-error; not on a pass), detail (string, what happened), exchanges (array, one per "
+       "request: status (integer, 0 when there was no answer), latency_ms (number) and, with no answer, closed "
+       "(boolean), failure and error), baseline_meanwhile (same shape, slow cases only: the baseline sent during "
+       "the case), seed (integer) and reproduce (string, a hookctl command line that runs the case again; not on "
+       "a pass). With --list, one object per case: id, family, description and expected."},
+      {"completion",
+       "One object: shell (string: bash, zsh or fish) and script (string, the whole completion script, exactly as "
+       "it is printed without --json), for an installer that writes the script where the shell looks for it."},
+      {"man",
+       "One object. For one page: name (string, the page's file name: hookctl.1 or hookctl-COMMAND.1) and page "
+       "(string, its roff source, as printed without --json). With --out DIR: written (array of strings, the path "
+       "of each page written, hookctl.1 first)."},
+      {"config",
+       "One object with a key per option, its long name as a config file spells it (provider, secret-file, "
+       "retries, url, ...), in the order of the plain table, each {\"value\": ..., \"source\": ...}. value is a "
+       "boolean for a flag, an array of strings for a repeatable option (empty when none), a string for any other "
+       "option, numbers included (\"3\"), or null when unset; secrets and credential header values show as ***. "
+       "source is flag, env HOOKCTL_X, file PATH:LINE or default. With COMMAND, every option of hookctl and of "
+       "that command; without, the global options and whatever the environment and config files set. The files "
+       "read and the profile go to stderr."},
+  };
   for (const auto& [n, text] : table)
     if (n == name) return text;
   return {};

@@ -9,6 +9,10 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+# Scenarios must not read the config files or HOOKCTL_* variables of whoever runs them.
+while read -r v; do unset "$v"; done < <(compgen -e | grep '^HOOKCTL_')
+export XDG_CONFIG_HOME="$tmp/no-config" HOME="$tmp/no-home"
+unset CI NO_COLOR FORCE_COLOR
 fail=0
 ok() { echo "ok: $1"; }
 bad() { echo "FAIL: $1"; fail=1; }
