@@ -134,3 +134,31 @@ TEST_CASE("cli colors: --color, --no-color, NO_COLOR, FORCE_COLOR, TERM=dumb and
   }
   CHECK(run({"--color", "sometimes", "providers"}).code == 2);
 }
+
+TEST_CASE("cli: --quiet leaves results on stdout and nothing else on stderr, for every command that succeeds") {
+  const std::vector<std::vector<std::string>> runs = {
+      {"providers"},
+      {"sign", "-p", "github", "--secret", "abc", "--data", "x"},
+      {"keygen", "-p", "standard"},
+      {"catalog"},
+      {"catalog", "github.push"},
+      {"completion", "bash"},
+      {"man", "sign"},
+      {"config", "show"},
+      {"config", "show", "send", "--json"},
+  };
+  for (const auto& args : runs) {
+    CAPTURE(testing::command_line(args));
+    auto loud = run(args);
+    std::vector<std::string> quiet_args = args;
+    quiet_args.emplace_back("--quiet"); // a global flag, after the command as well
+    auto quiet = run(quiet_args);
+    CHECK(quiet.code == 0);
+    CHECK(quiet.err.empty());
+    CHECK_FALSE(quiet.out.empty());
+    // The results are the same lines (sign and keygen draw fresh ids and keys: compare line counts).
+    CHECK(testing::lines(quiet.out).size() == testing::lines(loud.out).size());
+  }
+  // config show says which files it read, unless --quiet.
+  CHECK(run({"config", "show"}).err.find("config files read: none") != std::string::npos);
+}
