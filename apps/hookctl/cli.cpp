@@ -261,7 +261,11 @@ int Cli::run(const std::vector<std::string>& typed) {
     if (auto code = check_command_name(args, names, error)) return *code;
     // Values from HOOKCTL_* variables and config files join the command line after the command word.
     Resolution settings;
-    if (auto at = command_index(args)) {
+    // --help and --version work even when a config file is broken.
+    const bool asks_help = std::any_of(args.begin(), args.end(), [](const std::string& a) {
+      return a == "--help" || a == "-h" || a == "--help-all" || a == "--version";
+    });
+    if (auto at = command_index(args); at && !asks_help) {
       const CLI::App* cmd = app.get_subcommand(args[*at]);
       auto resolved = resolve(app, cmd, args, ctx);
       if (!resolved) {

@@ -226,6 +226,11 @@ TEST_CASE("cli config: every mistake in a config file is one line naming FILE:LI
         c.text.find("soon") == std::string::npos)
       CHECK(any.code == 2);
   }
+  // --help still works, to find the right key.
+  s.write(".hookctl.toml", "retires = 3\n");
+  CHECK(run_env({"send", "--help"}, {}).code == 0);
+  CHECK(run_env({"send", "http://127.0.0.1:1/"}, {}).code == 2);
+  fs::remove(".hookctl.toml");
   CHECK(run_env({"--config", "missing.toml", "providers"}, {})
             .err.starts_with("hookctl: error: cannot read the config file missing.toml: "));
   s.write(".hookctl.toml", "[profile.a]\n[profile.b]\n");
