@@ -2,6 +2,8 @@
 // Runs hookctl's command line in process against string streams and a fixed clock.
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -73,6 +75,14 @@ inline Run run_env(const std::vector<std::string>& args, std::vector<std::pair<s
     return std::nullopt;
   };
   return run_with(ctx, out, err, args);
+}
+
+// The whole content of the file `p` (empty when it cannot be read).
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 // `args` joined with spaces, for CAPTURE in table-driven cases.

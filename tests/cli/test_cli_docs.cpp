@@ -11,13 +11,6 @@
 
 namespace {
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 hookctl::app::Context quiet_context() {
   hookctl::app::Context ctx;
   ctx.now = [] { return testing::k_now; };
@@ -35,7 +28,7 @@ TEST_CASE("docgen: committed completions/ and man/ match the CLI model") {
     CAPTURE(file.string());
     INFO("stale generated docs: run the update-docs target (cmake --build build -t update-docs)");
     REQUIRE(std::filesystem::exists(file));
-    CHECK(slurp(file) == generated);
+    CHECK(testing::slurp(file) == generated);
   };
   for (const auto& [name, content] : hookctl::app::docgen::completion_files(cli.app()))
     check(src / "completions" / name, content);

@@ -11,17 +11,6 @@
 #error "HOOKCTL_SOURCE_DIR must name the source tree"
 #endif
 
-namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-} // namespace
-
 TEST_CASE("cli help: every command's --help matches its golden file") {
   const std::filesystem::path dir = std::filesystem::path(HOOKCTL_SOURCE_DIR) / "tests/cli/golden/help";
   std::ostringstream o, e;
@@ -43,7 +32,7 @@ TEST_CASE("cli help: every command's --help matches its golden file") {
     CHECK(r.code == 0);
     CHECK(r.err.empty());
     INFO("stale golden --help: if the change is intended, run the update-docs target");
-    CHECK(r.out == slurp(dir / file));
+    CHECK(r.out == testing::slurp(dir / file));
   }
 }
 
