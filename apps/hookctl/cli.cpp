@@ -53,8 +53,8 @@ std::string version_text() {
 }
 
 // Options whose values are key material: masked wherever they would appear in a message.
-constexpr std::string_view k_secret_options[] = {"--secret", "--private-key", "--public-key"};
-constexpr const char* k_secret_envs[] = {"HOOKCTL_SECRET", "HOOKCTL_PRIVATE_KEY"};
+constexpr std::string_view k_secret_options[] = {"--secret", "--private-key", "--public-key", "--verify-token"};
+constexpr const char* k_secret_envs[] = {"HOOKCTL_SECRET", "HOOKCTL_PRIVATE_KEY", "HOOKCTL_VERIFY_TOKEN"};
 
 // The key material on the command line and in the environment, to be masked in any message.
 std::vector<std::string> secret_values(const std::vector<std::string>& args, Context& ctx) {
@@ -119,6 +119,8 @@ std::optional<std::string> nearest_option(const CLI::App& cmd, const std::vector
     if (!x.starts_with("--")) continue;
     const std::string typed = x.substr(0, x.find('='));
     if (!plain_word(typed.substr(2))) continue;
+    if (std::find(names.begin(), names.end(), typed) != names.end() && cmd.get_parent() != nullptr)
+      return fmt::format("{} is an option of 'hookctl {}': put it after the command name", typed, cmd.get_name());
     std::optional<std::string> best;
     size_t best_distance = 3;
     for (const auto& n : names) {
@@ -159,12 +161,19 @@ std::optional<int> check_command_name(const std::vector<std::string>& args, cons
       hint = fmt::format("did you mean 'hookctl {}'?", n);
       break;
     }
+  // `hookctl -p github sign`: the word is an option's value, and the command comes later.
+  const auto later =
+      std::find_first_of(args.begin() + static_cast<std::ptrdiff_t>(*at) + 1, args.end(), names.begin(), names.end());
+  if (*at > 0 && args[*at - 1].starts_with("-") && later != args.end())
+    hint = fmt::format("a command's options go after its name: 'hookctl {} {} ...'", *later,
+                       plain_word(args[*at - 1].substr(args[*at - 1].find_first_not_of('-'))) ? args[*at - 1] : "");
   error(plain_word(word) ? fmt::format("unknown command '{}'", word) : "unknown command (not shown)", hint);
   return 2;
 }
 
-// Durations and sizes are checked while parsing, so that a bad one from a config file or a
-// HOOKCTL_* variable is reported with where it came from.
+// Rules for every command's options: repeatable options take one value each time; durations and
+// sizes are checked while parsing, so that a bad one from a config file or a HOOKCTL_* variable is
+// reported with where it came from.
 void check_units(CLI::App& root) {
   static const std::vector<std::string> durations = {"tolerance",    "delay",       "timeout",         "read-timeout",
                                                      "backoff",      "backoff-max", "connect-timeout", "duration",
@@ -183,6 +192,8 @@ void check_units(CLI::App& root) {
       "", "size");
   for (auto* cmd : root.get_subcommands([](CLI::App*) { return true; }))
     for (auto* o : cmd->get_options()) {
+      // A repeatable option takes one value per occurrence: `--secret s URL` leaves URL positional.
+      if (!o->get_positional() && o->get_expected_max() > 1) o->allow_extra_args(false);
       if (o->get_lnames().empty()) continue;
       const auto& name = o->get_lnames().front();
       if (std::find(durations.begin(), durations.end(), name) != durations.end()) o->check(duration);
@@ -265,7 +276,8 @@ int Cli::run(const std::vector<std::string>& typed) {
     const bool asks_help = std::any_of(args.begin(), args.end(), [](const std::string& a) {
       return a == "--help" || a == "-h" || a == "--help-all" || a == "--version";
     });
-    if (auto at = command_index(args); at && !asks_help) {
+    // Completion scripts and man pages are the same for everyone: no config applies to them.
+    if (auto at = command_index(args); at && !asks_help && args[*at] != "completion" && args[*at] != "man") {
       const CLI::App* cmd = app.get_subcommand(args[*at]);
       auto resolved = resolve(app, cmd, args, ctx);
       if (!resolved) {
@@ -292,8 +304,11 @@ int Cli::run(const std::vector<std::string>& typed) {
       std::string where;
       for (const auto* sub : app.get_subcommands()) where = sub->get_name();
       std::string hint = fmt::format("run 'hookctl {}--help'", where.empty() ? "" : where + " ");
-      if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
-        const auto extras = app.remaining(true);
+      const auto extras = app.remaining(true);
+      const bool unknown_option =
+          std::any_of(extras.begin(), extras.end(), [](const std::string& a) { return a.starts_with("-"); });
+      // An unknown option explains a missing required one (`--provder x` leaves --provider unset).
+      if (dynamic_cast<const CLI::ExtrasError*>(&e) || unknown_option) {
         if (auto near = nearest_option(where.empty() ? app : *app.get_subcommand(where), extras)) hint = *near;
         error(extras_message(extras), hint);
       } else if (where.empty() && e.get_name() == "RequiredError")

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "docs.hpp"
 #include "hookctl/capture/har.hpp"
+#include "hookctl/http/message.hpp"
 #include "settings.hpp"
 
 namespace hookctl::app {
@@ -19,6 +20,7 @@ bool truthy(const std::string& v) { return v == "true" || v == "1" || v == "yes"
 // `values` as they may be shown: key material as ***, sensitive header values as "Name: ***".
 std::vector<std::string> shown(const CLI::Option& o, std::vector<std::string> values) {
   for (auto& v : values) {
+    v = http::redact_userinfo(v);
     if (secret_option(o) && !v.empty()) v = "***";
     if (config_key(o) == "header") {
       const auto colon = v.find(':');
@@ -96,6 +98,13 @@ Result<int> run_config_show(const ConfigFlags& f, Globals& g, Context& ctx, cons
       kw = std::max(kw, row.key.size());
       vw = std::max(vw, std::min<size_t>(row.text.size(), 40));
     }
+    for (auto& row : rows) // one line per option: control characters as escapes
+      for (size_t i = 0; i < row.text.size(); ++i)
+        if (static_cast<unsigned char>(row.text[i]) < 0x20) {
+          const std::string esc = row.text[i] == '\n' ? "\\n" : row.text[i] == '\t' ? "\\t" : "?";
+          row.text.replace(i, 1, esc);
+          i += esc.size() - 1;
+        }
     out << fmt::format("{:<{}}  {:<{}}  {}\n", "OPTION", kw, "VALUE", vw, "SOURCE");
     for (const auto& row : rows) out << fmt::format("{:<{}}  {:<{}}  {}\n", row.key, kw, row.text, vw, row.source);
   }
@@ -103,6 +112,9 @@ Result<int> run_config_show(const ConfigFlags& f, Globals& g, Context& ctx, cons
     *ctx.err << fmt::format("hookctl: config files read: {}\n",
                             r.files.empty() ? "none" : fmt::format("{}", fmt::join(r.files, ", ")));
     if (r.profile) *ctx.err << fmt::format("hookctl: profile: {}\n", *r.profile);
+    if (cmd == nullptr && !r.sections.empty())
+      *ctx.err << fmt::format("hookctl: [{}] set values for one command each: see 'hookctl config show {}'\n",
+                              fmt::join(r.sections, "], ["), r.sections.front());
   }
   return 0;
 }

@@ -394,6 +394,8 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
   const std::string shown_host = f.host.find(':') != std::string::npos ? "[" + f.host + "]" : f.host;
   const std::string url = fmt::format("{}://{}:{}{}", scheme, shown_host, server->port(),
                                       config.path_prefix.empty() ? "/" : config.path_prefix);
+  // With --port 0 the address is a result: --quiet still prints it.
+  if (quiet && f.port == 0) err << fmt::format("hookctl listen: {}\n", url);
   if (!quiet) {
     err << fmt::format("hookctl listen: {} (any method{})\n", url, config.path_prefix.empty() ? ", any path" : "");
     std::string provider_text;

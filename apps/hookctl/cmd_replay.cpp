@@ -2,9 +2,11 @@
 // re-sent to a URL (re-signed when asked) and compared with what was recorded.
 #include <cmath>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -77,6 +79,29 @@ Result<int64_t> time_arg(const std::string& flag, const std::string& text, Conte
       Errc::usage,
       fmt::format("invalid {} '{}': use a time (2026-11-28T10:00:00Z) or a duration ago (2h)", flag, text));
 }
+
+// The first `limit` bytes of another stream buffer.
+class LimitedBuf : public std::streambuf {
+public:
+  LimitedBuf(std::streambuf* source, uint64_t limit) : m_source(source), m_left(limit) {}
+
+protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (m_left == 0) return traits_type::eof();
+    const auto want = static_cast<std::streamsize>(std::min<uint64_t>(sizeof m_buf, m_left));
+    const std::streamsize n = m_source->sgetn(m_buf, want);
+    if (n <= 0) return traits_type::eof();
+    m_left -= static_cast<uint64_t>(n);
+    setg(m_buf, m_buf, m_buf + n);
+    return traits_type::to_int_type(*gptr());
+  }
+
+private:
+  std::streambuf* m_source;
+  uint64_t m_left;
+  char m_buf[1 << 16];
+};
 
 // The headers of `r` with sensitive values redacted unless `include`.
 util::Headers shown_headers(const util::Headers& headers, bool include) {
@@ -395,10 +420,23 @@ Result<int> run_replay(const ReplayFlags& f, const Globals& g, Context& ctx) {
     if (stop) break;
     std::ifstream in_file;
     std::istream* in = ctx.in;
+    // A regular file is read up to the size it had when opened: replaying a capture to the
+    // listener that is appending to it must end.
+    std::optional<LimitedBuf> limited;
+    std::optional<std::istream> limited_in;
     if (file != "-") {
       in_file.open(file, std::ios::binary);
       if (!in_file) return make_error(Errc::input, fmt::format("cannot read {}", file));
       in = &in_file;
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(file, ec)) {
+        const auto size = std::filesystem::file_size(file, ec);
+        if (!ec) {
+          limited.emplace(in_file.rdbuf(), size);
+          limited_in.emplace(&*limited);
+          in = &*limited_in;
+        }
+      }
     }
     const std::string shown = file == "-" ? std::string("stdin") : file;
     auto read = capture::read_events(

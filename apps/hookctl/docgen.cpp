@@ -309,11 +309,12 @@ std::string page(const CLI::App& root, const CLI::App* cmd) {
     s += ".SH CONFIGURATION\n" + roff(configuration_doc()) + "\n.PP\n.RS 4\n.nf\n" + roff(configuration_example()) +
          ".fi\n.RE\n";
   s += ".SH ENVIRONMENT\n";
-  s += "Each option takes its value from the environment variable named beside it (HOOKCTL_ and the option's "
-       "name) when the option is not given; see CONFIGURATION in \\fBhookctl\\fR(1). \\fBHOOKCTL_CONFIG\\fR names a "
-       "config file and \\fBHOOKCTL_PROFILE\\fR a profile. \\fBNO_COLOR\\fR turns colors off and "
-       "\\fBFORCE_COLOR\\fR on; \\fBTERM\\fR=dumb turns them off too. \\fBCI\\fR (set and not empty) hides "
-       "progress bars. \\fBXDG_CONFIG_HOME\\fR (default ~/.config) holds the user's config file.\n";
+  s +=
+      "Each option takes its value from the environment variable named beside it (HOOKCTL_ and the option's "
+      "name) when the option is not given; see CONFIGURATION in \\fBhookctl\\fR(1). \\fBHOOKCTL_CONFIG\\fR names a "
+      "config file and \\fBHOOKCTL_PROFILE\\fR a profile. \\fBNO_COLOR\\fR turns colors off and "
+      "\\fBFORCE_COLOR\\fR on; \\fBTERM\\fR=dumb turns them off too. \\fBCI\\fR (set, and not empty, false or 0) hides "
+      "progress bars. \\fBXDG_CONFIG_HOME\\fR (default ~/.config) holds the user's config file.\n";
   s += ".SH FILES\n.TP\n\\fB./.hookctl.toml\\fR, \\fB$XDG_CONFIG_HOME/hookctl/config.toml\\fR\nOption values; see "
        "CONFIGURATION in \\fBhookctl\\fR(1).\n.PP\nOther files only when an option names them (\\fB@FILE\\fR, "
        "\\fB\\-\\-secret\\-file\\fR, \\fB\\-\\-config\\fR).\n";

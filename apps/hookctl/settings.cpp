@@ -21,8 +21,8 @@ namespace toml = util::toml;
 constexpr std::string_view k_env_only[] = {"config", "profile"};
 // Options that stand for one another: one given at a higher level keeps the others of its group
 // from lower levels (a --secret flag and a secret-file in a profile would otherwise add up).
-const std::vector<std::vector<std::string_view>> k_alternatives = {{"secret", "secret-file", "private-key"},
-                                                                   {"data", "event"}};
+const std::vector<std::vector<std::string_view>> k_alternatives = {
+    {"secret", "secret-file", "private-key"}, {"data", "event"}, {"color", "no-color"}};
 // Largest config file read; a config file is a few lines.
 constexpr size_t k_max_config_bytes = 1 << 20;
 
@@ -123,6 +123,10 @@ Result<void> check_file(const File& file, const CLI::App& root) {
       for (const auto* o : keyed_options(*app)) known.push_back(config_key(*o));
     }
     const std::string where = e.table.empty() ? "" : fmt::format(" in [{}]", toml::dotted(e.table));
+    const bool is_command = e.table.empty() && std::find(cmd_names.begin(), cmd_names.end(), e.key) != cmd_names.end();
+    if (opt == nullptr && is_command)
+      return make_error(Errc::usage, fmt::format("{}: '{}' is a command: its options go in a [{}] section", at(e.line),
+                                                 e.key, e.key));
     if (opt == nullptr || env_only(e.key))
       return make_error(Errc::usage, fmt::format("{}: unknown key '{}'{}{}", at(e.line), toml::dotted({e.key}), where,
                                                  env_only(e.key) ? " (it is only read from the command line or the "
@@ -131,7 +135,11 @@ Result<void> check_file(const File& file, const CLI::App& root) {
     using T = toml::Value::Type;
     const auto& v = e.value;
     if (is_flag(*opt) && v.type != T::boolean)
-      return make_error(Errc::usage, fmt::format("{}: key '{}': bad value, expected true or false", at(e.line), e.key));
+      return make_error(Errc::usage, fmt::format("{}: key '{}': bad value, expected true or false (without quotes)",
+                                                 at(e.line), e.key));
+    if (!is_flag(*opt) && v.type == T::boolean)
+      return make_error(Errc::usage, fmt::format("{}: key '{}': bad value, expected a string or a number, not {}",
+                                                 at(e.line), e.key, v.text));
     if (v.type == T::array) {
       if (!is_multi(*opt))
         return make_error(Errc::usage,
@@ -171,10 +179,33 @@ std::optional<std::string> typed_value(const std::vector<std::string>& args, std
   return out;
 }
 
-std::vector<std::string> entry_values(const toml::Value& v) {
-  if (v.type != toml::Value::Type::array) return {v.text};
+// Options that name a file to read, and those whose @FILE values do: in a config file their
+// relative paths are relative to the file's folder (so a project file works from a subfolder, and
+// the user's file can keep its secrets beside it). Output paths stay relative to the working
+// directory, as on the command line.
+constexpr std::string_view k_input_paths[] = {"secret-file", "tls-cert", "tls-key", "cacert"};
+constexpr std::string_view k_at_paths[] = {"data", "private-key", "public-key"};
+
+std::string relative_to(const std::string& file, const std::string& path, const Context& ctx) {
+  if (path.starts_with("~/") && ctx.getenv)
+    if (auto home = ctx.getenv("HOME"); home && !home->empty()) return *home + path.substr(1);
+  if (path.empty() || path.starts_with("/")) return path;
+  const auto dir = std::filesystem::path(file).parent_path();
+  return dir.empty() || dir == "." ? path : (dir / path).string();
+}
+
+std::vector<std::string> entry_values(const toml::Entry& e, const std::string& file, const Context& ctx) {
   std::vector<std::string> out;
-  for (const auto& item : v.items) out.push_back(item.text);
+  if (e.value.type != toml::Value::Type::array)
+    out.push_back(e.value.text);
+  else
+    for (const auto& item : e.value.items) out.push_back(item.text);
+  const bool input = std::find(std::begin(k_input_paths), std::end(k_input_paths), e.key) != std::end(k_input_paths);
+  const bool at = std::find(std::begin(k_at_paths), std::end(k_at_paths), e.key) != std::end(k_at_paths);
+  for (auto& v : out) {
+    if (input) v = relative_to(file, v, ctx);
+    if (at && v.starts_with("@") && v != "@-") v = "@" + relative_to(file, v.substr(1), ctx);
+  }
   return out;
 }
 
@@ -211,7 +242,7 @@ std::string env_name(const CLI::Option& option) {
 
 bool secret_option(const CLI::Option& option) {
   const std::string key = config_key(option);
-  return key == "secret" || key == "private-key";
+  return key == "secret" || key == "private-key" || key == "verify-token";
 }
 
 std::vector<std::string> given_keys(const CLI::App& root, const CLI::App* cmd, const std::vector<std::string>& args) {
@@ -275,10 +306,13 @@ Result<Resolution> resolve(const CLI::App& root, const CLI::App* cmd, const std:
   // The files, highest precedence first.
   std::vector<File> files;
   auto explicit_path = typed_value(args, "config");
+  const bool from_env = !explicit_path;
   if (!explicit_path) explicit_path = env("HOOKCTL_CONFIG");
   if (explicit_path) {
     if (explicit_path->empty()) return make_error(Errc::usage, "--config needs a file name");
-    HOOKCTL_TRY(load(*explicit_path, files));
+    if (auto loaded = load(*explicit_path, files); !loaded)
+      return make_error(Errc::usage,
+                        from_env ? loaded.error().message + " (named by HOOKCTL_CONFIG)" : loaded.error().message);
   }
   std::error_code ec;
   if (std::filesystem::is_regular_file(".hookctl.toml", ec)) HOOKCTL_TRY(load("./.hookctl.toml", files));
@@ -294,6 +328,9 @@ Result<Resolution> resolve(const CLI::App& root, const CLI::App* cmd, const std:
   for (const auto& f : files) {
     HOOKCTL_TRY(check_file(f, root));
     r.files.push_back(f.path);
+    for (const auto& e : f.doc.entries)
+      if (e.table.size() == 1 && std::find(r.sections.begin(), r.sections.end(), e.table[0]) == r.sections.end())
+        r.sections.push_back(e.table[0]);
   }
 
   r.profile = typed_value(args, "profile");
@@ -357,28 +394,24 @@ Result<Resolution> resolve(const CLI::App& root, const CLI::App* cmd, const std:
     chosen.push_back({o, config_key(*o), {*v}, is_flag(*o), {Source::Kind::env, name, {}, 0}});
   }
   for (const auto& s : chosen) present.insert(s.option);
-  // Then each file, its best-ranked entry per option.
+  // Then each file; within a file the profile, then the command's section, then the top level, so
+  // that a profile's secret also replaces a top-level secret-file.
   for (const auto& f : files) {
-    std::vector<Setting> layer;
-    for (const auto* o : options) {
-      if (blocked(o) || env_only(config_key(*o))) continue;
-      const toml::Entry* best = nullptr;
-      int best_rank = 0;
-      for (const auto& e : f.doc.entries) {
-        if (e.key != config_key(*o)) continue;
-        const int k = rank(e, cmd, r.profile);
-        if (k > best_rank) {
-          best_rank = k;
-          best = &e;
+    for (int level : {3, 2, 1}) {
+      std::vector<Setting> layer;
+      for (const auto* o : options) {
+        if (blocked(o) || env_only(config_key(*o))) continue;
+        for (const auto& e : f.doc.entries) {
+          if (e.key != config_key(*o) || rank(e, cmd, r.profile) != level) continue;
+          layer.push_back(
+              {o, config_key(*o), entry_values(e, f.path, ctx), is_flag(*o), {Source::Kind::file, {}, f.path, e.line}});
+          break;
         }
       }
-      if (best == nullptr) continue;
-      layer.push_back(
-          {o, config_key(*o), entry_values(best->value), is_flag(*o), {Source::Kind::file, {}, f.path, best->line}});
-    }
-    for (auto& s : layer) {
-      present.insert(s.option);
-      chosen.push_back(std::move(s));
+      for (auto& s : layer) {
+        present.insert(s.option);
+        chosen.push_back(std::move(s));
+      }
     }
   }
   // In option order, so that output is stable.
@@ -408,15 +441,22 @@ std::vector<std::string> with_settings(const std::vector<std::string>& args, siz
 }
 
 std::optional<std::string> blame(const Resolution& r, std::string_view message) {
+  // Messages that name what a value is rather than its option.
+  static const std::vector<std::pair<std::string_view, std::string_view>> subjects = {
+      {"Ed25519 private key", "private-key"}, {"Ed25519 public key", "public-key"}};
   for (const auto& s : r.settings) {
-    const std::string flag = s.option->get_positional() ? "url" : "--" + s.key;
-    for (size_t at = message.find(flag); at != std::string_view::npos; at = message.find(flag, at + 1)) {
-      const size_t end = at + flag.size();
-      const bool whole = end == message.size() || !(word_char(message[end]));
-      if (!whole || (s.option->get_positional() && at > 0 && message[at - 1] != ' ')) continue;
-      if (s.source.kind == Source::Kind::env) return fmt::format("{}: {}", s.source.env, message);
-      return fmt::format("{}:{}: key '{}': {}", s.source.path, s.source.line, s.key, message);
-    }
+    std::vector<std::string> names = {s.option->get_positional() ? "url" : "--" + s.key};
+    for (const auto& sn : s.option->get_snames()) names.push_back("-" + sn);
+    for (const auto& [phrase, key] : subjects)
+      if (key == s.key) names.emplace_back(phrase);
+    for (const auto& name : names)
+      for (size_t at = message.find(name); at != std::string_view::npos; at = message.find(name, at + 1)) {
+        const size_t end = at + name.size();
+        const bool whole = (end == message.size() || !word_char(message[end])) && (at == 0 || message[at - 1] == ' ');
+        if (!whole) continue;
+        if (s.source.kind == Source::Kind::env) return fmt::format("{}: {}", s.source.env, message);
+        return fmt::format("{}:{}: key '{}': {}", s.source.path, s.source.line, s.key, message);
+      }
   }
   return std::nullopt;
 }

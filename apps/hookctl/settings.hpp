@@ -38,8 +38,9 @@ struct Setting {
 
 // What the environment and config files give one command.
 struct Resolution {
-  std::vector<Setting> settings;  // one per option set outside the command line, in option order
-  std::vector<std::string> files; // the config files read, highest precedence first
+  std::vector<Setting> settings;     // one per option set outside the command line, in option order
+  std::vector<std::string> files;    // the config files read, highest precedence first
+  std::vector<std::string> sections; // the [COMMAND] sections that set something, in file order
   std::optional<std::string> profile;
 };
 

@@ -202,6 +202,8 @@ TEST_CASE("cli config: every mistake in a config file is one line naming FILE:LI
       {"[profile.a.b]\n", {"sign"}, "bad.toml:1: [profile.a.b]: a profile is one [profile.NAME] section"},
       {"config = \"x.toml\"\n", {"sign"}, "bad.toml:1: unknown key 'config' (it is only read from the command line"},
       {"json = \"yes\"\n", {"sign"}, "bad.toml:1: key 'json': bad value, expected true or false"},
+      {"id = true\n", {"sign"}, "bad.toml:1: key 'id': bad value, expected a string or a number, not true"},
+      {"send = 3\n", {"sign"}, "bad.toml:1: 'send' is a command: its options go in a [send] section"},
       {"provider = [\"a\", \"b\"]\n", {"sign"}, "bad.toml:1: key 'provider': bad value, expected one value"},
       {"[send]\nretries = \"many\"\n", {"send", "http://127.0.0.1:1/"}, "bad.toml:2: key 'retries': "},
       {"\n\nprovider = \"strpe\"\n", {"sign"}, "bad.toml:3: key 'provider': --provider: strpe not in"},
@@ -209,7 +211,7 @@ TEST_CASE("cli config: every mistake in a config file is one line naming FILE:LI
        {"send", "http://127.0.0.1:1/", "-p", "github", "--secret", "x", "--data", "x"},
        "bad.toml:2: key 'timeout': "},
       {"provider = \"github\"\nprovider = \"slack\"\n", {"sign"}, "bad.toml:2: key 'provider' defined twice"},
-      {"provider = stripe\n", {"sign"}, "bad.toml:1: 'stripe' is not a value (quote strings"},
+      {"provider = stripe\n", {"sign"}, "bad.toml:1: key 'provider': 'stripe' is not a value (quote strings"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.text);
@@ -251,4 +253,79 @@ TEST_CASE("cli config: the example file of hookctl(1) is valid and means what it
   CHECK(staging["url"]["value"] == "http://127.0.0.1:4000/webhooks");
   CHECK(staging["secret-file"]["value"] == ".secrets/staging");
   CHECK(show({"config", "show", "listen", "--json"}, {})["port"]["value"] == "3000");
+}
+
+TEST_CASE("cli config: within one file a profile's key replaces its alternatives from the top level") {
+  Scratch s;
+  s.write("dev-secret", "dev-secret-value\n");
+  s.write(".hookctl.toml", "provider = \"github\"\nsecret-file = \"dev-secret\"\nevent = \"github.push\"\n"
+                           "[profile.prod]\nsecret = \"prod-secret-value\"\ndata = \"{}\"\n");
+  auto prod = run_env({"--profile", "prod", "sign", "--data", "x"}, {});
+  auto direct = run_env({"sign", "-p", "github", "--secret", "prod-secret-value", "--data", "x"}, {});
+  REQUIRE(prod.code == 0);
+  CHECK(testing::lines(prod.out)[0] == testing::lines(direct.out)[0]);
+  auto j = show({"--profile", "prod", "config", "show", "send", "--json"}, {});
+  CHECK(j["secret-file"]["source"] == "default");
+  CHECK(j["event"]["source"] == "default");
+  CHECK(j["data"]["value"] == "{}");
+  // Without the profile, the top level applies.
+  auto dev = show({"config", "show", "send", "--json"}, {});
+  CHECK(dev["secret-file"]["value"] == "dev-secret");
+  CHECK(dev["event"]["value"] == "github.push");
+}
+
+TEST_CASE("cli config: file paths in a config file are relative to its folder; ~/ is the home folder") {
+  Scratch s;
+  fs::create_directories(s.dir / "conf" / "keys");
+  s.write("conf/keys/s", "relative-secret\n");
+  s.write("conf/c.toml", "provider = \"github\"\nsecret-file = \"keys/s\"\n");
+  fs::create_directories(s.dir / "home");
+  s.write("home/h.toml", "secret-file = \"~/keys/s\"\n");
+  fs::create_directories(s.dir / "elsewhere");
+  fs::current_path(s.dir / "elsewhere");
+  auto r = run_env({"--config", "../conf/c.toml", "sign", "--data", "x"}, {});
+  auto direct = run_env({"sign", "-p", "github", "--secret", "relative-secret", "--data", "x"}, {});
+  REQUIRE(r.code == 0);
+  CHECK(testing::lines(r.out)[0] == testing::lines(direct.out)[0]);
+  auto j = show({"--config", "../conf/c.toml", "config", "show", "sign", "--json"}, {});
+  CHECK(j["secret-file"]["value"] == "../conf/keys/s");
+  auto h = show({"--config", "../home/h.toml", "config", "show", "sign", "--json"}, {{"HOME", "/home/u"}});
+  CHECK(h["secret-file"]["value"] == "/home/u/keys/s");
+}
+
+TEST_CASE("cli config: credentials in values are not shown; flags beat variables for colors too") {
+  Scratch s;
+  s.write(".hookctl.toml",
+          "[send]\nurl = \"http://user:pa55word@127.0.0.1:1/h\"\n[listen]\nverify-token = \"tok-123\"\n");
+  auto send = show({"config", "show", "send", "--json"}, {});
+  CHECK(send["url"]["value"] == "http://***@127.0.0.1:1/h");
+  auto listen = show({"config", "show", "listen", "--json"}, {});
+  CHECK(listen["verify-token"]["value"] == "***");
+  auto sent = run_env({"send", "-p", "github", "--secret", "x", "--data", "x"}, {});
+  CHECK(sent.code == 2);
+  CHECK(sent.err.find("pa55word") == std::string::npos);
+  CHECK(sent.err.find("***@127.0.0.1") != std::string::npos);
+  // HOOKCTL_NO_COLOR does not beat a --color always flag.
+  auto colored = run_env({"--color", "always", "verify", "-p", "github", "--secret", "abc", "--data", "x", "-H",
+                          "X-Hub-Signature-256: sha256=00"},
+                         {{"HOOKCTL_NO_COLOR", "1"}});
+  CHECK(colored.err.find("\033[") != std::string::npos);
+}
+
+TEST_CASE("cli config: a typo, an option before its command, a repeatable option before a positional") {
+  auto typo = testing::run({"sign", "--provder", "github", "--secret", "s", "--data", "hi"});
+  CHECK(typo.code == 2);
+  CHECK(typo.err.find("unknown option --provder") != std::string::npos);
+  CHECK(typo.err.find("did you mean --provider?") != std::string::npos);
+  auto before = testing::run({"--json", "providers"});
+  CHECK(before.code == 2);
+  CHECK(before.err.find("--json is an option of 'hookctl providers': put it after the command name") !=
+        std::string::npos);
+  auto value_first = testing::run({"-p", "github", "sign"});
+  CHECK(value_first.code == 2);
+  CHECK(value_first.err.find("a command's options go after its name: 'hookctl sign -p ...'") != std::string::npos);
+  // --set takes one value; github.push stays the positional event name.
+  auto set = testing::run({"catalog", "--set", "ref=\"x\"", "github.push"});
+  CHECK(set.code == 0);
+  CHECK(set.out.find("\"ref\":\"x\"") != std::string::npos);
 }

@@ -207,4 +207,11 @@ kill -TERM "$lpid"
 wait_exit "$lpid"
 cd "$tmp" || exit 1
 
+# --quiet with --port 0 still says where it listens (one line), and nothing else.
+start_listen quiet --quiet --no-capture
+expect "--quiet --port 0: the address is printed" grep -q "^hookctl listen: http://127.0.0.1:$port/$" "$tmp/quiet.err"
+expect "--quiet --port 0: only that line" [ "$(grep -c '' "$tmp/quiet.err")" = 1 ]
+kill -TERM "$lpid"
+wait_exit "$lpid"
+
 exit $fail

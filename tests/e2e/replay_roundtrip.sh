@@ -114,6 +114,16 @@ expect "the exported curl command delivers a verifiable event" grep -q '"path":"
 kill -TERM "$lpid"
 wait_exit "$lpid"
 
+# --- a capture replayed to the listener appending to it: only what it held at the start ----------
+cp "$tmp/a.jsonl" "$tmp/self.jsonl"
+before=$(grep -c '' "$tmp/self.jsonl")
+start_listen self --capture "$tmp/self.jsonl"
+timeout 20 "$bin" replay "$tmp/self.jsonl" --to "http://127.0.0.1:$port" >/dev/null 2>&1
+expect "replaying the growing capture ends (exit 0)" [ $? = 0 ]
+expect "each event was sent once" [ "$(grep -c '' "$tmp/self.jsonl")" = $((before * 2)) ]
+kill -TERM "$lpid"
+wait_exit "$lpid"
+
 # --- bad input ------------------------------------------------------------------------------------
 { head -n 2 "$tmp/a.jsonl"; echo '{not json'; tail -n 1 "$tmp/a.jsonl"; } >"$tmp/corrupt.jsonl"
 "$bin" replay "$tmp/corrupt.jsonl" --list >/dev/null 2>"$tmp/corrupt.err"

@@ -88,7 +88,7 @@ TEST_CASE("toml: every error names the file and line, on one line") {
   CHECK(error_of("a = 1\n[a]\n") == "f.toml:2: table [a] was defined as a value on line 1");
   CHECK(error_of("a = 1\na.b = 2\n").starts_with("f.toml:2: key 'a' is a value"));
   CHECK(error_of("[a.b]\n[x]\na = 1\n[a]\nb = 2\n").starts_with("f.toml:5: key 'a.b' is already a table"));
-  CHECK(error_of("\n\nname = \"open\n") == "f.toml:3: unterminated string (a \" is missing)");
+  CHECK(error_of("\n\nname = \"open\n") == "f.toml:3: key 'name': unterminated string (a \" is missing)");
   CHECK(error_of("x = {a = 1}\n").find("inline tables") != std::string::npos);
   CHECK(error_of("[[x]]\n").find("arrays of tables") != std::string::npos);
   CHECK(error_of("d = 1979-05-27\n").find("dates and times are not supported") != std::string::npos);
@@ -100,14 +100,20 @@ TEST_CASE("toml: every error names the file and line, on one line") {
   CHECK(error_of("s = \"\\uD800\"\n").find("not a Unicode scalar value") != std::string::npos);
   CHECK(error_of("s = \"a\x01\"\n").find("control character") != std::string::npos);
   CHECK(error_of("a = 1 b = 2\n").find("unexpected 'b' after the value") != std::string::npos);
-  CHECK(error_of("a = \n") == "f.toml:1: expected a value after '='");
+  CHECK(error_of("a = \n") == "f.toml:1: key 'a': expected a value after '='");
   CHECK(error_of("a \n") == "f.toml:1: expected '=' after key 'a'");
   CHECK(error_of("= 1\n").find("where a key should be") != std::string::npos);
   CHECK(error_of("a = [1, 2\n").find("unterminated array") != std::string::npos);
   CHECK(error_of("a = [1 2]\n").find("expected ',' or ']'") != std::string::npos);
   CHECK(error_of("a = yes\n").find("'yes' is not a value (quote strings") != std::string::npos);
   CHECK(error_of("a = \"\"\"never closed\n").find("unterminated multi-line string") != std::string::npos);
-  CHECK(error_of("a = \"\xff\"\n") == "f.toml: not UTF-8 text");
+  CHECK(error_of("a = 1\nb = \"\xff\"\n") == "f.toml:2: not UTF-8 text");
+  CHECK(error_of("n = 99999999999999999999\n") == "f.toml:1: key 'n': '99999999999999999999' is out of range");
+  // A UTF-8 byte order mark is skipped.
+  CHECK(toml::parse("\xEF\xBB\xBF"
+                    "a = 1\n",
+                    "f.toml")
+            .ok());
   CHECK(error_of("a = " + std::string(100000, '[')).find("arrays nested too deep") != std::string::npos);
   CHECK(toml::parse("a = " + std::string(32, '[') + std::string(32, ']') + "\n", "f.toml").ok());
 }

@@ -84,6 +84,10 @@ struct Url {
   std::string target; // path and query, at least "/"
 };
 
+// `text` with any user info of a URL ("https://user:pass@host/...") shown as "***@"; other text as
+// is. For messages and displays, which must not show a credential.
+std::string redact_userinfo(std::string_view text);
+
 // Parses `text` as an absolute http or https URL; Errc::usage naming what is wrong.
 Result<Url> parse_url(std::string_view text);
 

@@ -22,9 +22,19 @@ std::string timeout_message(std::chrono::milliseconds timeout) {
   return fmt::format("no complete response within {} ms", timeout.count());
 }
 
+std::string redact_userinfo(std::string_view text) {
+  const size_t sep = text.find("://");
+  if (sep == std::string_view::npos) return std::string(text);
+  const size_t start = sep + 3;
+  const size_t end = text.find_first_of("/?#", start);
+  const size_t at = text.substr(0, end).rfind('@');
+  if (at == std::string_view::npos || at < start) return std::string(text);
+  return fmt::format("{}***{}", text.substr(0, start), text.substr(at));
+}
+
 Result<Url> parse_url(std::string_view text) {
   auto bad = [&](std::string_view why) {
-    return make_error(Errc::usage, fmt::format("invalid URL '{}': {}", text, why));
+    return make_error(Errc::usage, fmt::format("invalid URL '{}': {}", redact_userinfo(text), why));
   };
   if (text.empty()) return bad("it is empty");
   for (char c : text)

@@ -41,7 +41,16 @@ public:
   Parser(std::string_view text, std::string_view name) : m_text(text), m_name(name) {}
 
   Result<Document> run() {
-    if (!util::is_printable_utf8(m_text)) return make_error(Errc::input, fmt::format("{}: not UTF-8 text", m_name));
+    // A UTF-8 byte order mark (as some Windows editors write) is not part of the text.
+    if (m_text.starts_with("\xEF\xBB\xBF")) m_pos = 3;
+    if (!util::is_printable_utf8(m_text)) {
+      size_t line = 1;
+      for (auto piece : util::split(m_text, '\n')) {
+        if (!util::is_printable_utf8(piece)) break;
+        ++line;
+      }
+      return make_error(Errc::input, fmt::format("{}:{}: not UTF-8 text", m_name, line));
+    }
     std::map<std::string, size_t> values;  // full key path -> line
     std::map<std::string, size_t> headers; // table path -> line of its header
     std::map<std::string, size_t> tables;  // every table path that exists (prefixes included)
@@ -85,7 +94,9 @@ public:
       skip_blank();
       Entry entry;
       entry.line = line;
+      m_key = dotted(parts);
       if (!value(entry.value)) return error();
+      m_key.clear();
       skip_blank();
       if (!end_line()) return error();
       entry.table = current;
@@ -119,6 +130,7 @@ private:
   size_t m_pos = 0;
   size_t m_line = 1;
   size_t m_depth = 0; // arrays being read
+  std::string m_key;  // the key whose value is being read, for error messages
   static constexpr size_t k_max_depth = 32;
   std::string m_error;
   Document m_doc;
@@ -136,7 +148,9 @@ private:
   bool more() const { return m_pos < m_text.size(); }
 
   void fail(std::string_view what, size_t line = 0) {
-    if (m_error.empty()) m_error = fmt::format("{}:{}: {}", m_name, line == 0 ? m_line : line, what);
+    if (!m_error.empty()) return;
+    m_error = m_key.empty() ? fmt::format("{}:{}: {}", m_name, line == 0 ? m_line : line, what)
+                            : fmt::format("{}:{}: key '{}': {}", m_name, line == 0 ? m_line : line, m_key, what);
   }
   Error error() const { return make_error(Errc::input, m_error); }
 
