@@ -13,7 +13,7 @@ case "$mode" in run | test) ;; *) echo "usage: ./build.sh [run|test]" >&2; exit 
 libs=(cmake ninja-build g++ pkg-config ccache groff-base libssl-dev libcli11-dev libcpp-httplib-dev nlohmann-json3-dev
   libfmt-dev doctest-dev zlib1g-dev libbrotli-dev)
 if [ "$mode" = test ]; then
-  libs+=(clang libclang-rt-14-dev clang-format clang-tidy zsh fish curl dpkg-dev)
+  libs+=(clang libclang-rt-14-dev clang-format clang-tidy zsh fish curl dpkg-dev time)
 fi
 missing=()
 for p in "${libs[@]}"; do

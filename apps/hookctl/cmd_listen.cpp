@@ -2,6 +2,7 @@
 // --expect/--timeout, and the summary at the end.
 #include <atomic>
 #include <cmath>
+#include <csignal>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -368,7 +369,12 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
     if (d.delay.count() > 0) std::this_thread::sleep_for(d.delay);
     {
       std::lock_guard lock(out_mutex);
-      if (json) {
+      if (json && !capture_error.empty() && d.record.response) {
+        // What was answered (503), not what would have been.
+        capture::Record shown = d.record;
+        shown.response->status = response.status;
+        out << capture::to_line(shown) << std::flush;
+      } else if (json) {
         out << capture::to_line(d.record) << std::flush;
       } else if (!quiet || !capture_error.empty()) {
         print_request(out, h, verbose);
@@ -389,6 +395,8 @@ Result<int> run_listen(const ListenFlags& f, const Globals& g, Context& ctx) {
   };
 
   InterruptScope interrupts;
+  // A file size limit (ulimit -f) makes a capture write fail (answered 503) instead of killing us.
+  std::signal(SIGXFSZ, SIG_IGN);
   HOOKCTL_TRY_ASSIGN(auto server, http::Server::start(so, handler));
   const std::string scheme = so.tls ? "https" : "http";
   const std::string shown_host = f.host.find(':') != std::string::npos ? "[" + f.host + "]" : f.host;

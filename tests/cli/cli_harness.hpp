@@ -1,6 +1,7 @@
 #pragma once
 // Runs hookctl's command line in process against string streams and a fixed clock.
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -45,6 +46,41 @@ inline hookctl::app::Context test_context(std::ostream& out, std::ostream& err, 
   return ctx;
 }
 
+// `args` joined with spaces, for CAPTURE in table-driven cases.
+inline std::string command_line(const std::vector<std::string>& args) {
+  std::string out;
+  for (const auto& a : args) out += a + " ";
+  return out;
+}
+
+// Every run of the CLI tests is checked for secrets on stdout and stderr: the values given to
+// --secret, --private-key and --verify-token (and HOOKCTL_SECRET, HOOKCTL_PRIVATE_KEY), when 8
+// characters or longer. keygen prints what it makes and sign -p gitlab prints the token, so those
+// two are not checked.
+inline void check_no_secret(const std::vector<std::string>& args, const hookctl::app::Context& ctx, const Run& r) {
+  std::vector<std::string> secrets;
+  const std::vector<std::string> flags = {"--secret", "--private-key", "--verify-token"};
+  bool exempt = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "keygen" || (args[i] == "sign" && std::find(args.begin(), args.end(), "gitlab") != args.end()))
+      exempt = true;
+    for (const auto& f : flags) {
+      if (args[i] == f && i + 1 < args.size()) secrets.push_back(args[i + 1]);
+      if (args[i].starts_with(f + "=")) secrets.push_back(args[i].substr(f.size() + 1));
+    }
+  }
+  if (ctx.getenv)
+    for (const char* name : {"HOOKCTL_SECRET", "HOOKCTL_PRIVATE_KEY"})
+      if (auto v = ctx.getenv(name)) secrets.push_back(*v);
+  if (exempt) return;
+  for (const auto& s : secrets) {
+    if (s.size() < 8 || s.starts_with("@")) continue;
+    INFO("a secret was printed: " << command_line(args));
+    CHECK(r.out.find(s) == std::string::npos);
+    CHECK(r.err.find(s) == std::string::npos);
+  }
+}
+
 // Runs `args` against `ctx` (built on `out` and `err`) and collects what it printed.
 inline Run run_with(hookctl::app::Context& ctx, const std::ostringstream& out, const std::ostringstream& err,
                     const std::vector<std::string>& args) {
@@ -52,6 +88,7 @@ inline Run run_with(hookctl::app::Context& ctx, const std::ostringstream& out, c
   r.code = hookctl::app::run_cli(args, ctx);
   r.out = out.str();
   r.err = err.str();
+  check_no_secret(args, ctx, r);
   return r;
 }
 
@@ -83,13 +120,6 @@ inline std::string slurp(const std::filesystem::path& p) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-// `args` joined with spaces, for CAPTURE in table-driven cases.
-inline std::string command_line(const std::vector<std::string>& args) {
-  std::string out;
-  for (const auto& a : args) out += a + " ";
-  return out;
 }
 
 // Lines of `text` without the trailing newline.

@@ -10,7 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/common.sh"
 
 secret="e2e-config-secret-$$"
-printf '%s\n' "$secret" >"$tmp/secret"
+register_secret "$secret"
+printf '%s\n' "$secret" >"$tmp/key.secret-ok"
 printf 'wrong-secret-%s\n' "$$" >"$tmp/wrong"
 
 HOOKCTL_SECRET=$secret start_listen recv -p github --capture "$tmp/cap.jsonl"
@@ -21,7 +22,7 @@ cat >"$XDG_CONFIG_HOME/hookctl/config.toml" <<EOF
 [profile.local]
 url = "http://127.0.0.1:$port/from-profile"
 provider = "github"
-secret-file = "$tmp/secret"
+secret-file = "$tmp/key.secret-ok"
 
 [profile.wrong]
 url = "http://127.0.0.1:$port/wrong"
@@ -45,7 +46,7 @@ HOOKCTL_PROFILE=wrong "$bin" send --data '{"n":2}' >"$tmp/s2.out" 2>"$tmp/s2.err
 rc=$?
 expect "HOOKCTL_PROFILE=wrong: listen refuses the signature (exit 1)" test $rc -eq 1
 # A flag beats the profile: the right secret file given on the command line.
-HOOKCTL_PROFILE=wrong "$bin" send --data '{"n":3}' --secret-file "$tmp/secret" >"$tmp/s3.out" 2>"$tmp/s3.err"
+HOOKCTL_PROFILE=wrong "$bin" send --data '{"n":3}' --secret-file "$tmp/key.secret-ok" >"$tmp/s3.out" 2>"$tmp/s3.err"
 expect "--secret-file beats the profile's (exit 0)" test $? -eq 0
 # HOOKCTL_URL beats the profile's url.
 HOOKCTL_URL="http://127.0.0.1:$port/from-env" "$bin" --profile local send --data '{"n":4}' >/dev/null 2>&1

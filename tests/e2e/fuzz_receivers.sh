@@ -11,6 +11,7 @@ source "$(dirname "$0")/lib/common.sh"
 cd "$tmp" || exit 1
 [ -x "$broken" ] || { echo "FAIL: $broken not built"; exit 1; }
 secret="whsec_$(head -c 24 /dev/urandom | base64)"
+register_secret "$secret"
 
 # start_broken NAME BUG [ARGS...]: the broken receiver on a free port; sets $bport.
 start_broken() {

@@ -11,6 +11,7 @@ sink=$2
 source "$(dirname "$0")/lib/common.sh"
 
 secret="whsec_$(head -c 24 /dev/urandom | base64)"
+register_secret "$secret"
 keys=$("$bin" keygen --provider discord)
 priv=$(echo "$keys" | sed -n 's/^private_key: //p')
 pub=$(echo "$keys" | sed -n 's/^public_key: //p')

@@ -9,6 +9,7 @@ bin=$1
 source "$(dirname "$0")/lib/common.sh"
 cd "$tmp" || exit 1
 secret="whsec_$(head -c 24 /dev/urandom | base64)"
+register_secret "$secret"
 
 # --- capture A ----------------------------------------------------------------------------------
 start_listen a --secret "$secret" --capture "$tmp/a.jsonl"

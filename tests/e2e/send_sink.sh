@@ -131,5 +131,7 @@ if grep -rqF -- "$secret" "$tmp"/*.out "$tmp"/*.err "$tmp"/*.json 2>/dev/null; t
   echo "FAIL: the secret appeared in an output"
   fail=1
 fi
+source "$(dirname "$0")/lib/secrets.sh"
+scan_for_secrets "$tmp" "$secret" || fail=1
 [ $fail -eq 0 ] && echo "e2e send_sink: all checks passed"
 exit $fail

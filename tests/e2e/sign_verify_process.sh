@@ -63,5 +63,7 @@ if grep -rqF -- "$secret" "$tmp"/*.out "$tmp"/*.err "$tmp/headers" "$tmp/curl.sh
   echo "FAIL: the secret appeared in an output"
   fail=1
 fi
+source "$(dirname "$0")/lib/secrets.sh"
+scan_for_secrets "$tmp" "$secret" || fail=1
 [ $fail -eq 0 ] && echo "e2e sign_verify_process: all checks passed"
 exit $fail

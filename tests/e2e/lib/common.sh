@@ -3,14 +3,22 @@
 # The sourcing script sets $bin (the hookctl binary) first.
 tmp=$(mktemp -d)
 pids=()
+secrets=()
+# register_secret VALUE...: a secret this scenario uses; at exit, no file it kept may contain it.
+register_secret() { secrets+=("$@"); }
+source "$(dirname "${BASH_SOURCE[0]}")/secrets.sh"
 cleanup() {
+  local status=$?
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
   wait 2>/dev/null
+  if [ ${#secrets[@]} -gt 0 ] && ! scan_for_secrets "$tmp" "${secrets[@]}"; then status=1; fi
   rm -rf "$tmp"
+  exit "$status"
 }
 trap cleanup EXIT
-# Scenarios must not read the config files or HOOKCTL_* variables of whoever runs them.
-while read -r v; do unset "$v"; done < <(compgen -e | grep '^HOOKCTL_')
+# Scenarios must not read the config files or HOOKCTL_* variables of whoever runs them
+# (HOOKCTL_TEST_* are knobs of the scenarios themselves).
+while read -r v; do unset "$v"; done < <(compgen -e | grep '^HOOKCTL_' | grep -v '^HOOKCTL_TEST_')
 export XDG_CONFIG_HOME="$tmp/no-config" HOME="$tmp/no-home"
 unset CI NO_COLOR FORCE_COLOR
 fail=0
