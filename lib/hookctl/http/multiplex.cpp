@@ -289,7 +289,7 @@ private:
     }
     auto left = std::max(until - now, Clock::duration::zero());
     std::array<epoll_event, 64> events{};
-    int n;
+    int n = 0;
     timespec ts{static_cast<time_t>(std::chrono::duration_cast<std::chrono::seconds>(left).count()),
                 static_cast<long>((left % std::chrono::seconds(1)).count())};
     if (m_pwait2) {
