@@ -1,6 +1,6 @@
 // `--set PATH=VALUE` (send, catalog, replay, fuzz): catalog::apply_sets with fuzzed set expressions
 // on a JSON body and a form body. Never throws; a JSON result parses as JSON; with no set the body
-// comes back byte-exact; setting a path and reading the result with the same set again is stable.
+// comes back byte-exact; applying one set to its own result changes nothing.
 #include <string>
 #include <vector>
 
@@ -30,8 +30,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto json = catalog::apply_sets(json_body, "application/json", sets);
   if (json) {
     FUZZ_CHECK(nlohmann::json::accept(*json));
-    auto again = catalog::apply_sets(*json, "application/json", sets);
-    FUZZ_CHECK(again.ok() && *again == *json);
+    // One set applied twice is the same as once (several may undo each other's paths).
+    if (sets.size() == 1) {
+      auto again = catalog::apply_sets(*json, "application/json", sets);
+      FUZZ_CHECK(again.ok() && *again == *json);
+    }
   }
   (void)catalog::apply_sets(form_body, "application/x-www-form-urlencoded", sets);
   (void)catalog::apply_sets(text, "application/json", {"a.0.b=1"});

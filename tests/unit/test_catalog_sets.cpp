@@ -124,3 +124,11 @@ TEST_CASE("catalog::apply_sets: form bodies replace or add one field, percent-en
   // The dots of a form field name are not a path.
   CHECK(sets("a.b=1", {"a.b=2"}, k_form) == "a.b=2");
 }
+
+TEST_CASE("catalog::apply_sets: a set that is not UTF-8 is refused for a JSON body (found by fuzz_set_paths)") {
+  auto r = hookctl::catalog::apply_sets(R"({"a":1})", "application/json", {"new.\x99key=1"});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == hookctl::Errc::usage);
+  CHECK(r.error().message == "--set: a PATH=VALUE for a JSON body is not UTF-8 text");
+  CHECK(hookctl::catalog::apply_sets(R"({"a":1})", "application/json", {"caf\xc3\xa9=1"}).ok());
+}

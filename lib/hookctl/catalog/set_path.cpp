@@ -118,6 +118,10 @@ Result<std::string> apply_sets(std::string_view body, std::string_view content_t
   if (!util::trim(content_type).empty() && !detail::is_json_type(content_type))
     return make_error(Errc::usage,
                       fmt::format("--set edits JSON and form bodies, not {}", printable(content_type, 80)));
+  // JSON text is UTF-8: a path or value that is not would come out as replacement characters.
+  for (const auto& set : sets)
+    if (!util::is_printable_utf8(set))
+      return make_error(Errc::usage, "--set: a PATH=VALUE for a JSON body is not UTF-8 text");
   return set_json(body, parsed);
 }
 
