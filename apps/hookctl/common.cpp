@@ -228,6 +228,8 @@ extern "C" void on_interrupt(int sig) {
   // A second Ctrl-C while the first one is still winding down quits at once (what is captured is
   // already in the file: records are written before their answers).
   if (g_interrupted.load() && sig == SIGINT) _exit(130);
+  // isatty and write may set errno; the interrupted code may be about to read it (found by TSan).
+  const int saved_errno = errno;
   g_signal.store(sig);
   g_interrupted.store(true);
   if (sig == SIGINT) {
@@ -236,6 +238,7 @@ extern "C" void on_interrupt(int sig) {
     const size_t skip = ::isatty(STDERR_FILENO) ? 0 : 1;
     (void)!::write(STDERR_FILENO, msg + skip, sizeof msg - 1 - skip);
   }
+  errno = saved_errno;
 }
 } // namespace
 
