@@ -52,21 +52,25 @@ std::string version_text() {
                      crypto::openssl_version(), http::httplib_version());
 }
 
-// Options whose values are key material: masked wherever they would appear in a message.
-constexpr std::string_view k_secret_options[] = {"--secret", "--private-key", "--public-key", "--verify-token"};
-constexpr const char* k_secret_envs[] = {"HOOKCTL_SECRET", "HOOKCTL_PRIVATE_KEY", "HOOKCTL_VERIFY_TOKEN"};
-
-// The key material on the command line and in the environment, to be masked in any message.
-std::vector<std::string> secret_values(const std::vector<std::string>& args, Context& ctx) {
+// The key material on the command line and in the environment, to be masked in any message: the
+// values of the options settings.cpp calls secret (the one list), as flags and as HOOKCTL_ variables.
+std::vector<std::string> secret_values(const CLI::App& root, const std::vector<std::string>& args, Context& ctx) {
+  std::vector<std::string> flags;
+  std::vector<std::string> envs;
+  for (const CLI::App* app : root.get_subcommands([](const CLI::App*) { return true; }))
+    for (const auto* o : app->get_options())
+      if (secret_option(*o)) {
+        flags.push_back("--" + config_key(*o));
+        envs.push_back(env_name(*o));
+      }
   std::vector<std::string> out;
   for (size_t i = 0; i < args.size(); ++i)
-    for (auto opt : k_secret_options) {
+    for (const auto& opt : flags) {
       if (args[i] == opt && i + 1 < args.size()) out.push_back(args[i + 1]);
-      if (args[i].starts_with(opt) && args[i].size() > opt.size() && args[i][opt.size()] == '=')
-        out.push_back(args[i].substr(opt.size() + 1));
+      if (args[i].starts_with(opt + "=")) out.push_back(args[i].substr(opt.size() + 1));
     }
   if (ctx.getenv)
-    for (const char* name : k_secret_envs)
+    for (const auto& name : envs)
       if (auto v = ctx.getenv(name)) out.push_back(*v);
   std::erase_if(out, [](const std::string& v) { return v.size() < 3; }); // "a" would mask every a
   return out;
@@ -251,7 +255,7 @@ int Cli::run(const std::vector<std::string>& typed) {
   auto& ctx = m_impl->ctx;
   auto& app = m_impl->app;
   std::vector<std::string> args = typed;
-  auto secrets = secret_values(args, ctx);
+  auto secrets = secret_values(app, args, ctx);
   auto& g = m_impl->globals;
   // Before the flags are parsed (a parse error), errors follow --color/--no-color as typed, and the
   // environment.
@@ -286,7 +290,7 @@ int Cli::run(const std::vector<std::string>& typed) {
       }
       settings = std::move(*resolved);
       args = with_settings(args, *at, settings);
-      secrets = secret_values(args, ctx);
+      secrets = secret_values(app, args, ctx);
     }
     g.args = typed;
     std::vector<const char*> argv{"hookctl"};
