@@ -83,13 +83,6 @@ std::string redact(std::string text, const std::vector<std::string>& secrets) {
   return text;
 }
 
-// A word safe to repeat back: a command name as typed, not something that could be a secret.
-bool plain_word(std::string_view w) {
-  return !w.empty() && w.size() <= 32 && std::all_of(w.begin(), w.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 // The message for arguments CLI11 could not place. Option names are shown; other values are only
 // counted, since a value in the wrong place is often a secret whose option name was forgotten.
 std::string extras_message(const std::vector<std::string>& extras) {
@@ -122,19 +115,10 @@ std::optional<std::string> nearest_option(const CLI::App& cmd, const std::vector
   for (const auto& x : extras) {
     if (!x.starts_with("--")) continue;
     const std::string typed = x.substr(0, x.find('='));
-    if (!plain_word(typed.substr(2))) continue;
+    if (!util::echoable(typed.substr(2))) continue;
     if (std::find(names.begin(), names.end(), typed) != names.end() && cmd.get_parent() != nullptr)
       return fmt::format("{} is an option of 'hookctl {}': put it after the command name", typed, cmd.get_name());
-    std::optional<std::string> best;
-    size_t best_distance = 3;
-    for (const auto& n : names) {
-      const size_t d = n.starts_with(typed) ? 1 : util::edit_distance(typed, n);
-      if (d < best_distance) {
-        best_distance = d;
-        best = n;
-      }
-    }
-    if (best)
+    if (const auto best = util::closest_name(typed, names))
       return fmt::format("did you mean {}? (run 'hookctl {}--help' for every option)", *best,
                          cmd.get_parent() == nullptr ? "" : cmd.get_name() + " ");
   }
@@ -160,18 +144,15 @@ std::optional<int> check_command_name(const std::vector<std::string>& args, cons
   const std::string& word = args[*at];
   if (std::find(names.begin(), names.end(), word) != names.end()) return std::nullopt;
   std::string hint = "run 'hookctl --help' for the list of commands";
-  for (const auto& n : names)
-    if (plain_word(word) && (util::edit_distance(word, n) <= 2 || n.starts_with(word))) {
-      hint = fmt::format("did you mean 'hookctl {}'?", n);
-      break;
-    }
+  if (const auto near = util::closest_name(word, names); near && util::echoable(word))
+    hint = fmt::format("did you mean 'hookctl {}'?", *near);
   // `hookctl -p github sign`: the word is an option's value, and the command comes later.
   const auto later =
       std::find_first_of(args.begin() + static_cast<std::ptrdiff_t>(*at) + 1, args.end(), names.begin(), names.end());
   if (*at > 0 && args[*at - 1].starts_with("-") && later != args.end())
     hint = fmt::format("a command's options go after its name: 'hookctl {} {} ...'", *later,
-                       plain_word(args[*at - 1].substr(args[*at - 1].find_first_not_of('-'))) ? args[*at - 1] : "");
-  error(plain_word(word) ? fmt::format("unknown command '{}'", word) : "unknown command (not shown)", hint);
+                       util::echoable(args[*at - 1].substr(args[*at - 1].find_first_not_of('-'))) ? args[*at - 1] : "");
+  error(util::echoable(word) ? fmt::format("unknown command '{}'", word) : "unknown command (not shown)", hint);
   return 2;
 }
 

@@ -41,11 +41,11 @@ struct Row {
 Row make_row(const CLI::Option& o, const std::vector<std::string>& raw, const Source& source) {
   const auto values = shown(o, raw);
   Row row{config_key(o), nullptr, "", source.describe()};
-  if (o.get_expected_max() == 0) {
+  if (is_flag(o)) {
     const bool on = !values.empty() && truthy(values.back());
     row.value = on;
     row.text = on ? "true" : "false";
-  } else if (o.get_expected_max() > 1) {
+  } else if (is_multi(o)) {
     row.value = values;
     row.text = values.empty() ? "(none)" : fmt::format("{}", fmt::join(values, ", "));
   } else if (!values.empty() && !(source.kind == Source::Kind::default_value && values.back().empty())) {

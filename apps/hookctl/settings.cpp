@@ -26,14 +26,10 @@ const std::vector<std::vector<std::string_view>> k_alternatives = {
 // Largest config file read; a config file is a few lines.
 constexpr size_t k_max_config_bytes = 1 << 20;
 
-bool is_flag(const CLI::Option& o) { return o.get_expected_max() == 0; }
-bool is_multi(const CLI::Option& o) { return o.get_expected_max() > 1; }
+// A character of an option name, for finding one whole in a message.
 bool word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
-
-// A name safe to repeat back in a message (not something that could be a secret).
-bool plain(std::string_view w) { return !w.empty() && w.size() <= 32 && std::all_of(w.begin(), w.end(), word_char); }
 
 bool env_only(std::string_view key) {
   return std::find(std::begin(k_env_only), std::end(k_env_only), key) != std::end(k_env_only);
@@ -70,17 +66,10 @@ int rank(const toml::Entry& e, const CLI::App* cmd, const std::optional<std::str
   return 0;
 }
 
+// " (did you mean 'NAME'?)" for the name of `names` closest to `typed`; empty when none is close.
 std::string nearest(std::string_view typed, const std::vector<std::string>& names) {
-  std::string best;
-  size_t best_distance = 3;
-  for (const auto& n : names) {
-    const size_t d = util::edit_distance(typed, n);
-    if (d < best_distance) {
-      best_distance = d;
-      best = n;
-    }
-  }
-  return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
+  const auto best = util::closest_name(typed, names);
+  return best ? fmt::format(" (did you mean '{}'?)", *best) : "";
 }
 
 // Checks every entry of `file` against the CLI model: known section, known key, a value of the
@@ -221,6 +210,9 @@ std::string Source::describe() const {
   return "default";
 }
 
+bool is_flag(const CLI::Option& o) { return o.get_expected_max() == 0; }
+bool is_multi(const CLI::Option& o) { return o.get_expected_max() > 1; }
+
 std::string config_key(const CLI::Option& option) {
   if (!option.get_lnames().empty()) {
     const std::string& name = option.get_lnames().front();
@@ -344,7 +336,7 @@ Result<Resolution> resolve(const CLI::App& root, const CLI::App* cmd, const std:
         if (e.table.size() == 2 && e.table[0] == "profile") names.insert(e.table[1]);
     }
     if (!names.contains(*r.profile)) {
-      const std::string shown = plain(*r.profile) ? fmt::format(" '{}'", *r.profile) : "";
+      const std::string shown = util::echoable(*r.profile) ? fmt::format(" '{}'", *r.profile) : "";
       return make_error(Errc::usage,
                         names.empty()
                             ? fmt::format("unknown profile{}: no config file has a [profile.NAME] section", shown)

@@ -52,6 +52,11 @@ std::string config_key(const CLI::Option& option);
 // ("HOOKCTL_SECRET_FILE"); empty when it has none.
 std::string env_name(const CLI::Option& option);
 
+// Whether an option takes no value (a flag: true or false in a config file).
+bool is_flag(const CLI::Option& option);
+// Whether an option takes several values (repeated on the command line, an array in a file).
+bool is_multi(const CLI::Option& option);
+
 // Whether an option's values are key material, never shown (secret, private-key).
 bool secret_option(const CLI::Option& option);
 

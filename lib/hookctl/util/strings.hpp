@@ -2,6 +2,7 @@
 // Small string helpers that know nothing of webhooks.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,9 +26,17 @@ std::vector<std::string_view> split(std::string_view text, char sep);
 // True when `text` is valid UTF-8 without NUL bytes, i.e. safe to show or store as text.
 bool is_printable_utf8(std::string_view text);
 
-// The Levenshtein distance between `a` and `b` (insertions, deletions, substitutions), for
-// did-you-mean suggestions.
+// The edit distance between `a` and `b` for did-you-mean suggestions: insertions, deletions,
+// substitutions and swaps of two adjacent characters ("sned" is one edit from "send").
 size_t edit_distance(std::string_view a, std::string_view b);
+
+// The name of `names` closest to `typed` for a did-you-mean: at most two edits away, a name that
+// starts with `typed` counting as one edit; the first of equally close names; nullopt when none.
+std::optional<std::string> closest_name(std::string_view typed, const std::vector<std::string>& names);
+
+// True when `word` may be repeated back in a message: at most 32 lowercase letters, digits and
+// '-', as command and option names are. Anything else may be a secret typed in the wrong place.
+bool echoable(std::string_view word);
 
 // Parses all of `text` as a base-10 signed 64-bit integer (optional leading '-'); false otherwise.
 bool parse_int64(std::string_view text, long long& out);
