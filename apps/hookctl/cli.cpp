@@ -270,6 +270,8 @@ int Cli::run(const std::vector<std::string>& typed) {
         return 2;
       }
       settings = std::move(*resolved);
+      for (const auto& w : unknown_variables(app, ctx))
+        *ctx.err << paint("hookctl: warning:", Paint::yellow, g.color_err) << " " << w << "\n";
       args = with_settings(args, *at, settings);
       secrets = secret_values(app, args, ctx);
     }

@@ -22,6 +22,14 @@ Context system_context() {
     if (!v) return std::nullopt;
     return std::string(v);
   };
+  ctx.env_names = [] {
+    std::vector<std::string> names;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+      const std::string_view entry(*e);
+      names.emplace_back(entry.substr(0, entry.find('=')));
+    }
+    return names;
+  };
   ctx.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
   ctx.transport = [](const http::ClientOptions& options) { return http::make_client(options); };
   ctx.multiplexer = [](const http::ClientOptions& options, size_t slots) {

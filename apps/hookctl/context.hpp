@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hookctl/http/message.hpp"
 #include "hookctl/http/multiplex.hpp"
@@ -24,6 +25,9 @@ struct Context {
   std::function<std::string(size_t)> random;
   // The environment variable `name`, if set.
   std::function<std::optional<std::string>(const std::string&)> getenv;
+  // The names of the environment variables that are set (values are read with getenv only); when
+  // unset, none are listed.
+  std::function<std::vector<std::string>()> env_names;
   // Waits `d` (retry backoff, load pacing); tests pass a fake that only records.
   std::function<void(std::chrono::milliseconds)> sleep;
   // Makes the HTTP client `send` uses; tests pass a fake transport.

@@ -232,6 +232,44 @@ std::string env_name(const CLI::Option& option) {
   return out;
 }
 
+std::vector<std::string> unknown_variables(const CLI::App& root, const Context& ctx) {
+  if (!ctx.env_names) return {};
+  // Besides the options' variables: the one fuzz --check-cmd sets for its command (which may run hookctl).
+  std::vector<std::string> known{"HOOKCTL_FUZZ_CASE"};
+  std::vector<const CLI::App*> apps{&root};
+  for (size_t i = 0; i < apps.size(); ++i) {
+    for (const auto* o : apps[i]->get_options())
+      if (auto name = env_name(*o); !name.empty() && std::find(known.begin(), known.end(), name) == known.end())
+        known.push_back(std::move(name));
+    for (const auto* sub : apps[i]->get_subcommands([](const CLI::App*) { return true; })) apps.push_back(sub);
+  }
+  // A name is repeated back only when it looks like one (a mangled `HOOKCTL_X=...` could hold a value).
+  auto shown = [](std::string_view n) {
+    return n.size() <= 64 && std::all_of(n.begin(), n.end(), [](char c) {
+             return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+           });
+  };
+  std::vector<std::string> warnings;
+  for (const auto& name : ctx.env_names()) {
+    if (!name.starts_with("HOOKCTL_") || name.starts_with("HOOKCTL_TEST_")) continue;
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    if (!shown(name)) {
+      warnings.emplace_back(
+          "an environment variable starting with HOOKCTL_ is not a hookctl variable (name not shown)");
+      continue;
+    }
+    // Names differ from their option's key only in case and '_' for '-': HOOKCTL_secret is a typo too.
+    std::string upper;
+    for (char c : name) upper += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    const auto near = util::closest_name(upper, known);
+    warnings.push_back(fmt::format("{} is not a hookctl variable{}", name,
+                                   near ? fmt::format("; did you mean {}?", *near)
+                                        : " (each option has one: HOOKCTL_ and its name in capitals, "
+                                          "'-' as '_'; see 'hookctl config show')"));
+  }
+  return warnings;
+}
+
 bool secret_option(const CLI::Option& option) {
   const std::string key = config_key(option);
   return key == "secret" || key == "private-key" || key == "verify-token";

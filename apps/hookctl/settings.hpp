@@ -57,6 +57,12 @@ bool is_flag(const CLI::Option& option);
 // Whether an option takes several values (repeated on the command line, an array in a file).
 bool is_multi(const CLI::Option& option);
 
+// Variables set in the environment that start with HOOKCTL_ but name no option of any command,
+// each as a one-line warning naming the closest known variable ("HOOKCTL_SECRT is not a hookctl
+// variable; did you mean HOOKCTL_SECRET?"). Values are never read. HOOKCTL_TEST_* is reserved for
+// hookctl's own test suite and left alone.
+std::vector<std::string> unknown_variables(const CLI::App& root, const Context& ctx);
+
 // Whether an option's values are key material, never shown (secret, private-key).
 bool secret_option(const CLI::Option& option);
 

@@ -106,6 +106,11 @@ inline Run run_env(const std::vector<std::string>& args, std::vector<std::pair<s
   std::ostringstream out, err;
   std::istringstream in(stdin_text);
   auto ctx = test_context(out, err, in);
+  ctx.env_names = [env] {
+    std::vector<std::string> names;
+    for (const auto& kv : env) names.push_back(kv.first);
+    return names;
+  };
   ctx.getenv = [env = std::move(env)](const std::string& name) -> std::optional<std::string> {
     for (const auto& [k, v] : env)
       if (k == name) return v;

@@ -187,6 +187,37 @@ TEST_CASE("cli config: HOOKCTL_* flags, and values the command line does not tak
   CHECK(bad2.err.starts_with("hookctl: error: HOOKCTL_PROVIDER: --provider: nope not in"));
 }
 
+TEST_CASE("cli config: a HOOKCTL_* variable that names no option is a warning with the closest name") {
+  Scratch s;
+  const std::vector<std::string> sign{"sign", "-p", "github", "--secret", "abc", "--data", "x"};
+  // A misspelled secret variable: the command still runs (the flag gives the secret), and says so.
+  auto typo = run_env(sign, {{"HOOKCTL_SECERT", "whsec_value_never_shown"}, {"HOOKCTL_PORT", "8080"}});
+  CHECK(typo.code == 0);
+  CHECK(typo.out.starts_with("X-Hub-Signature-256: "));
+  CHECK(typo.err == "hookctl: warning: HOOKCTL_SECERT is not a hookctl variable; did you mean HOOKCTL_SECRET?\n");
+  CHECK(typo.err.find("whsec_value_never_shown") == std::string::npos);
+  // HOOKCTL_PORT belongs to another command: no warning. Lowercase is still a typo.
+  auto lower = run_env(sign, {{"HOOKCTL_provider", "stripe"}});
+  CHECK(lower.code == 0);
+  CHECK(lower.err == "hookctl: warning: HOOKCTL_provider is not a hookctl variable; did you mean HOOKCTL_PROVIDER?\n");
+  auto far = run_env(sign, {{"HOOKCTL_ZZZZZZZZ", "1"},
+                            {"HOOKCTL_TEST_ANYTHING", "1"},
+                            {"HOOKCTL_FUZZ_CASE", "1"},
+                            {"HOOKCTL_JSON", "false"}});
+  CHECK(far.code == 0);
+  CHECK(far.err.starts_with("hookctl: warning: HOOKCTL_ZZZZZZZZ is not a hookctl variable (each option has one"));
+  CHECK(testing::lines(far.err).size() == 1); // HOOKCTL_TEST_* is the test suite's; the others are known
+  // A name that may hold a value is not repeated.
+  auto odd = run_env(sign, {{"HOOKCTL_s3cr3t-value!", "1"}});
+  CHECK(odd.err.find("s3cr3t") == std::string::npos);
+  CHECK(odd.err.find("(name not shown)") != std::string::npos);
+  // --help and completion read no environment: no warning.
+  CHECK(run_env({"sign", "--help"}, {{"HOOKCTL_SECERT", "x"}}).err.empty());
+  // config show warns too.
+  CHECK(run_env({"config", "show"}, {{"HOOKCTL_RETRYS", "3"}}).err.find("did you mean HOOKCTL_RETRIES?") !=
+        std::string::npos);
+}
+
 TEST_CASE("cli config: every mistake in a config file is one line naming FILE:LINE and the key, exit 2") {
   Scratch s;
   struct Case {

@@ -1,4 +1,4 @@
-// Shared helpers for the interop tests: run the hookctl binary named by HOOKCTL_BIN (never through a
+// Shared helpers for the interop tests: run the hookctl binary named by HOOKCTL_TEST_BIN (never through a
 // shell), write bodies to temp files, and check `hookctl verify --json` verdicts exactly.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-if (!process.env.HOOKCTL_BIN) throw new Error('HOOKCTL_BIN is not set: point it at the hookctl binary');
-export const BIN = resolve(process.env.HOOKCTL_BIN); // hookctl runs in a scratch directory
+if (!process.env.HOOKCTL_TEST_BIN) throw new Error('HOOKCTL_TEST_BIN is not set: point it at the hookctl binary');
+export const BIN = resolve(process.env.HOOKCTL_TEST_BIN); // hookctl runs in a scratch directory
 
 // One scratch directory per test file: bodies, the working directory (so no ./.hookctl.toml is
 // picked up) and an empty XDG_CONFIG_HOME.
