@@ -343,6 +343,8 @@ void print_load(std::ostream& out, const delivery::LoadReport& r, const SendFlag
 
 Result<int> run_load(const SendFlags& f, const Plan& plan, const Globals& g, Context& ctx) {
   HOOKCTL_TRY_ASSIGN(auto options, client_options(f.conn));
+  // A load run counts statuses and latencies: response bodies are read (up to the limit) but not kept.
+  options.keep_response_body = 0;
   delivery::LoadOptions lo;
   if (f.count > 0) lo.count = static_cast<uint64_t>(f.count);
   if (!f.duration.empty()) {

@@ -80,3 +80,28 @@ TEST_CASE("http::ResponseParser: garbage, oversize and truncation are errors, ne
   CHECK(none.finish() == ResponseParser::State::error);
   CHECK_FALSE(none.started());
 }
+
+TEST_CASE("http::ResponseParser: keep_body keeps the first bytes and drops the rest, the limit still counts all") {
+  // Every framing completes with only the first 3 body bytes kept.
+  ResponseParser a("POST", 1024, 3);
+  CHECK(trickle(a, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello") == ResponseParser::State::complete);
+  CHECK(a.response().body == "hel");
+  ResponseParser c("POST", 1024, 3);
+  CHECK(trickle(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n") ==
+        ResponseParser::State::complete);
+  CHECK(c.response().body == "abc");
+  ResponseParser u("POST", 1024, 0);
+  CHECK(u.feed("HTTP/1.0 500 Oops\r\n\r\nuntil close") == ResponseParser::State::incomplete);
+  CHECK(u.finish() == ResponseParser::State::complete);
+  CHECK(u.response().status == 500);
+  CHECK(u.response().body.empty());
+  // The size limit is on what was read, not on what was kept: dropped bytes still count.
+  ResponseParser chunks("POST", 8, 0);
+  CHECK(chunks.feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n") ==
+        ResponseParser::State::incomplete);
+  CHECK(chunks.feed("5\r\nfghij\r\n") == ResponseParser::State::error);
+  CHECK(chunks.error().find("limit") != std::string::npos);
+  ResponseParser endless("POST", 8, 2);
+  CHECK(endless.feed("HTTP/1.0 200 OK\r\n\r\n12345") == ResponseParser::State::incomplete);
+  CHECK(endless.feed("6789") == ResponseParser::State::error);
+}

@@ -76,17 +76,17 @@ public:
       }
       return true;
     };
-    size_t limit = m_options.max_response_body;
+    const size_t limit = m_options.max_response_body;
+    const size_t keep = std::min(limit, m_options.keep_response_body);
+    size_t received = 0;
     bool too_big = false;
     httplib::Response res;
     req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
-      if (res.body.size() + n > limit) {
-        res.body.append(data, limit - res.body.size());
-        too_big = true;
-        return false;
-      }
-      res.body.append(data, n);
-      return true;
+      const std::string_view piece(data, n);
+      if (res.body.size() < keep) res.body.append(piece.substr(0, keep - res.body.size()));
+      received += n;
+      too_big = received > limit;
+      return !too_big;
     };
     httplib::Error error = httplib::Error::Success;
     bool ok = client.send(req, res, error);

@@ -63,6 +63,7 @@ struct ClientOptions {
   std::string ca_file;                      // PEM bundle instead of the system store
   bool keep_alive = true;
   size_t max_response_body = 16 * 1024 * 1024; // larger bodies are cut here
+  size_t keep_response_body = SIZE_MAX;        // body bytes kept; the rest is read and dropped
 };
 
 // Carries requests to one origin or many; one instance is used by one thread at a time.

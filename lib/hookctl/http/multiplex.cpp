@@ -62,7 +62,7 @@ public:
     s.method = request.method;
     s.out = serialize_request(request, m_url, k_user_agent);
     s.written = 0;
-    s.parser.emplace(s.method, m_options.max_response_body);
+    s.parser.emplace(s.method, m_options.max_response_body, m_options.keep_response_body);
     if (s.fd >= 0 && s.origin != origin) close_slot(s);
     s.origin = origin;
     s.reused = s.fd >= 0;
@@ -202,7 +202,7 @@ private:
     s.reused = false;
     close_slot(s);
     s.written = 0;
-    s.parser.emplace(s.method, m_options.max_response_body);
+    s.parser.emplace(s.method, m_options.max_response_body, m_options.keep_response_body);
     connect_slot(index);
     return true;
   }

@@ -115,8 +115,10 @@ std::string serialize_request(const Request& request, const Url& url, std::strin
 
 // ---- BodyDecoder ----------------------------------------------------------------------------
 
-void BodyDecoder::start(Mode mode, size_t length, size_t max_body) {
+void BodyDecoder::start(Mode mode, size_t length, size_t max_body, size_t keep) {
   m_max = max_body;
+  m_keep = keep;
+  m_total = 0;
   m_error.clear();
   m_over_limit = false;
   m_state = State::incomplete;
@@ -150,6 +152,11 @@ BodyDecoder::State BodyDecoder::finish() {
   return fail("the connection closed before the end of the body");
 }
 
+void BodyDecoder::put(std::string& body, std::string_view piece) {
+  m_total += piece.size();
+  if (body.size() < m_keep) body.append(piece.substr(0, m_keep - body.size()));
+}
+
 BodyDecoder::State BodyDecoder::consume(std::string& buf, std::string& body) {
   // Decodes from an offset and erases what was used once at the end: erasing after each chunk
   // moved the rest of the buffer every time, quadratic in a read full of tiny chunks.
@@ -161,7 +168,7 @@ BodyDecoder::State BodyDecoder::consume(std::string& buf, std::string& body) {
       switch (m_phase) {
       case Phase::length: {
         size_t take = std::min(m_remaining, rest.size());
-        body.append(rest.substr(0, take));
+        put(body, rest.substr(0, take));
         pos += take;
         m_remaining -= take;
         if (m_remaining != 0) return m_state;
@@ -169,9 +176,8 @@ BodyDecoder::State BodyDecoder::consume(std::string& buf, std::string& body) {
         break;
       }
       case Phase::until_close:
-        if (body.size() + rest.size() > m_max)
-          return fail(fmt::format("the body is over the {} byte limit", m_max), true);
-        body += rest;
+        if (m_total + rest.size() > m_max) return fail(fmt::format("the body is over the {} byte limit", m_max), true);
+        put(body, rest);
         pos = in.size();
         return m_state;
       case Phase::chunk_size: {
@@ -188,7 +194,7 @@ BodyDecoder::State BodyDecoder::consume(std::string& buf, std::string& body) {
         unsigned long long n = 0;
         auto [p, e] = std::from_chars(line.data(), line.data() + line.size(), n, 16);
         if (line.empty() || e != std::errc() || p != line.data() + line.size()) return fail("malformed chunk size");
-        if (n > m_max || body.size() + n > m_max)
+        if (n > m_max || m_total + n > m_max)
           return fail(fmt::format("the body is over the {} byte limit", m_max), true);
         pos += eol + 2;
         m_remaining = static_cast<size_t>(n);
@@ -197,7 +203,7 @@ BodyDecoder::State BodyDecoder::consume(std::string& buf, std::string& body) {
       }
       case Phase::chunk_data: {
         size_t take = std::min(m_remaining, rest.size());
-        body.append(rest.substr(0, take));
+        put(body, rest.substr(0, take));
         pos += take;
         m_remaining -= take;
         if (m_remaining != 0) return m_state;
@@ -452,7 +458,8 @@ RequestParser::State RequestParser::parse_head() {
 
 // ---- ResponseParser --------------------------------------------------------------------------
 
-ResponseParser::ResponseParser(std::string_view method, size_t max_body) : m_method(method), m_max_body(max_body) {}
+ResponseParser::ResponseParser(std::string_view method, size_t max_body, size_t keep_body)
+    : m_method(method), m_max_body(max_body), m_keep_body(keep_body) {}
 
 ResponseParser::State ResponseParser::fail(std::string why) {
   m_error = std::move(why);
@@ -523,7 +530,7 @@ ResponseParser::State ResponseParser::parse_head() {
   if (f.mode == BodyDecoder::Mode::until_close) m_keep_alive = false;
   m_response = std::move(res);
   m_head_done = true;
-  m_body.start(f.mode, f.length, m_max_body);
+  m_body.start(f.mode, f.length, m_max_body, m_keep_body);
   if (m_body.over_limit())
     return fail(fmt::format("the response body ({} bytes) is over the {} byte limit", f.length, m_max_body));
   return State::incomplete;

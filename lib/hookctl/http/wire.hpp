@@ -3,6 +3,7 @@
 // no sockets inside (the client and server feed them bytes; the fuzz targets feed them anything).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,14 +18,15 @@ std::string serialize_request(const Request& request, const Url& url, std::strin
 
 // The body of one HTTP/1.1 message, decoded from bytes fed in any pieces: a Content-Length
 // body, a chunked one (extensions and trailers skipped), or one that runs until the connection
-// closes; at most `max_body` decoded bytes. Shared by the request and response parsers.
+// closes; at most `max_body` decoded bytes, of which the first `keep` are kept (the rest are
+// checked and dropped). Shared by the request and response parsers.
 class BodyDecoder {
 public:
   enum class Mode { none, length, chunked, until_close };
   enum class State { incomplete, complete, error };
 
   // Starts a body of `mode` (`length` bytes for Mode::length).
-  void start(Mode mode, size_t length, size_t max_body);
+  void start(Mode mode, size_t length, size_t max_body, size_t keep = SIZE_MAX);
   // Moves what belongs to the body from the front of `buf` into `body` (decoded); bytes after the
   // end of the body stay in `buf`.
   State consume(std::string& buf, std::string& body);
@@ -37,9 +39,13 @@ public:
 private:
   enum class Phase { length, chunk_size, chunk_data, chunk_crlf, trailers, until_close, done };
   State fail(std::string why, bool limit = false);
+  // Appends what of `piece` fits under the keep limit to `body`; counts all of it.
+  void put(std::string& body, std::string_view piece);
   Phase m_phase = Phase::done;
   size_t m_remaining = 0;
   size_t m_max = 0;
+  size_t m_keep = SIZE_MAX;
+  size_t m_total = 0; // decoded body bytes so far, kept or not
   std::string m_error;
   bool m_over_limit = false;
   State m_state = State::complete;
@@ -126,9 +132,10 @@ public:
     error,      // not HTTP, or over a limit; `error()` says what
   };
 
-  // A parser for the response to a request with `method` (HEAD responses have no body), keeping at
-  // most `max_body` body bytes (more is an error) and 64 KiB of status line and headers.
-  ResponseParser(std::string_view method, size_t max_body);
+  // A parser for the response to a request with `method` (HEAD responses have no body), reading at
+  // most `max_body` body bytes (more is an error) of which the first `keep_body` are kept in
+  // response().body, and 64 KiB of status line and headers.
+  ResponseParser(std::string_view method, size_t max_body, size_t keep_body = SIZE_MAX);
 
   // Consumes `data`; returns the state afterwards. Bytes after a complete response are ignored.
   State feed(std::string_view data);
@@ -151,6 +158,7 @@ private:
 
   std::string m_method;
   size_t m_max_body;
+  size_t m_keep_body;
   std::string m_buf;
   bool m_head_done = false;
   BodyDecoder m_body;
