@@ -213,6 +213,8 @@ capture::Record sent_record(const http::Request& request, int64_t at_us, Context
   r.path = target.substr(0, q);
   r.query = q == std::string::npos ? "" : target.substr(q + 1);
   r.headers = request.headers;
+  // A header that carries the secret itself (GitLab's token) is masked, as listen captures it.
+  r.headers.mask(sign::is_secret_header, "***");
   r.body = request.body;
   return r;
 }

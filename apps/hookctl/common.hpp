@@ -158,8 +158,9 @@ std::string size_text(size_t n);
 std::string json_line(const nlohmann::ordered_json& value);
 
 // A capture record of `request` as hookctl sent it at `at_us` (unix microseconds): a fresh id, the
-// target's path and query, the request's headers and body, `remote` the host:port it went to
-// (replay --output and fuzz --out write these).
+// target's path and query, the request's headers (a header carrying the secret itself, as GitLab's
+// token, as "***") and body, `remote` the host:port it went to (replay --output and fuzz --out
+// write these).
 capture::Record sent_record(const http::Request& request, int64_t at_us, Context& ctx);
 
 // The unix time `text` (seconds or RFC 3339), or the context's clock when `text` is empty.

@@ -138,6 +138,15 @@ expect "replaying the finding reproduces it (answered 200, not 401)" grep -q -- 
   >"$tmp/replay_ok.out" 2>&1
 expect "the same file against listen is refused (401)" test $? = 0
 
+# A GitLab token is the secret itself: the findings' files hold it as ***.
+gl_token="glt$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+register_secret "$gl_token"
+timeout 60 "$bin" fuzz "http://127.0.0.1:$bport/hook" -p gitlab --secret "$gl_token" --event gitlab.push \
+  --seed 11 --families signature --out "$tmp/glf" >"$tmp/gl.out" 2>&1
+expect "gitlab against never-verify: findings, each with a file" test -s "$tmp/glf/signature.duplicated-header.jsonl"
+expect "--out writes X-Gitlab-Token as ***" grep -q '\["X-Gitlab-Token","\*\*\*"\]' "$tmp/glf/signature.duplicated-header.jsonl"
+expect "--out files do not hold the token" bash -c "! grep -rqF -- \"\$1\" \"\$2\"" _ "$gl_token" "$tmp/glf"
+
 # A case id with a JSON path ('/') as a file name; --check-cmd sees the case in every command.
 timeout 60 "$bin" fuzz "http://127.0.0.1:$port/hook" -p stripe --secret "$secret" --event stripe.invoice.paid \
   --seed 11 --case payload.null/data/object --expect payload=400 --out "$tmp/f2" \

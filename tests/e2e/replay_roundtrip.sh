@@ -125,6 +125,19 @@ expect "each event was sent once" [ "$(grep -c '' "$tmp/self.jsonl")" = $((befor
 kill -TERM "$lpid"
 wait_exit "$lpid"
 
+# --- a GitLab token (the secret itself, in a header) is masked in what --output writes ------------
+gl_token="glt$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+register_secret "$gl_token"
+start_listen gl -p gitlab --secret "$gl_token" --capture "$tmp/gl.jsonl"
+"$bin" send "http://127.0.0.1:$port/gl" -p gitlab --secret "$gl_token" --event gitlab.push >/dev/null 2>&1
+"$bin" replay "$tmp/gl.jsonl" --to "http://127.0.0.1:$port" -p gitlab --resign --secret "$gl_token" \
+  --output "$tmp/gl_out.jsonl" >"$tmp/gl.out" 2>&1
+expect "a re-signed GitLab replay is accepted (exit 0)" [ $? = 0 ]
+expect "--output writes X-Gitlab-Token as ***" grep -q '\["X-Gitlab-Token","\*\*\*"\]' "$tmp/gl_out.jsonl"
+expect "--output does not hold the token" bash -c "! grep -qF -- \"\$1\" \"\$2\"" _ "$gl_token" "$tmp/gl_out.jsonl"
+kill -TERM "$lpid"
+wait_exit "$lpid"
+
 # --- bad input ------------------------------------------------------------------------------------
 { head -n 2 "$tmp/a.jsonl"; echo '{not json'; tail -n 1 "$tmp/a.jsonl"; } >"$tmp/corrupt.jsonl"
 "$bin" replay "$tmp/corrupt.jsonl" --list >/dev/null 2>"$tmp/corrupt.err"
