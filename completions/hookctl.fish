@@ -227,7 +227,7 @@ complete -c hookctl -n '__fish_seen_subcommand_from fuzz' -l strict -d 'Count wh
 complete -c hookctl -n '__fish_seen_subcommand_from fuzz' -l allow-remote -d 'Fuzz a host other than this machine'
 complete -c hookctl -n '__fish_seen_subcommand_from fuzz' -l json -d 'One JSON object per case on stdout'
 complete -c hookctl -n '__fish_seen_subcommand_from fuzz' -l junit -r -F -d 'Write a JUnit XML report, one test case per case'
-complete -c hookctl -n '__fish_seen_subcommand_from fuzz' -l out -r -F -d 'Write each finding as a capture file DIR/ID.jsonl (for hookctl replay)'
+complete -c hookctl -n '__fish_seen_subcommand_from fuzz' -l out -r -F -d 'Write each finding as a capture file DIR/ID.jsonl (for hookctl replay), or raw bytes as DIR/ID.http'
 complete -c hookctl -n '__fish_seen_subcommand_from fuzz' -s k -l insecure -d 'Do not verify the server'\''s TLS certificate'
 complete -c hookctl -n '__fish_seen_subcommand_from fuzz' -l cacert -r -F -d 'Verify TLS against the CA certificates in FILE (PEM)'
 complete -c hookctl -n '__fish_seen_subcommand_from fuzz' -l hmac-header -r -d 'Signature header name'

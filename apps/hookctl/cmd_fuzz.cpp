@@ -133,11 +133,29 @@ std::string expected_text(const fuzz::Case& c, const fuzz::Overrides& overrides)
   return fmt::format("{} (--expect)", fmt::join(allowed, " or "));
 }
 
-// The file --out writes a finding to: the case id with '/' (JSON paths) as '_'.
-std::string finding_file(const std::string& dir, const std::string& id) {
+// The file --out writes a finding to: the case id with '/' (JSON paths) as '_', and `suffix`.
+std::string finding_file(const std::string& dir, const std::string& id, std::string_view suffix = ".jsonl") {
   std::string name = id;
   std::replace(name.begin(), name.end(), '/', '_');
-  return (std::filesystem::path(dir) / (name + ".jsonl")).string();
+  return (std::filesystem::path(dir) / (name + std::string(suffix))).string();
+}
+
+// What a raw-socket case wrote, one file per connection (DIR/ID.http, or DIR/ID.N.http when the
+// case opened several): the bytes as sent, each secret in them as *** (GitLab's token is a header).
+std::vector<std::pair<std::string, std::string>> raw_files(const std::string& dir, const fuzz::CaseResult& r,
+                                                           const sign::Keys& keys) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (size_t i = 0; i < r.plan.steps.size(); ++i) {
+    std::string bytes;
+    for (const auto& chunk : r.plan.steps[i].raw) bytes += chunk;
+    for (const auto& secret : keys.secrets)
+      for (size_t at = secret.empty() ? std::string::npos : bytes.find(secret); at != std::string::npos;
+           at = bytes.find(secret, at + 3))
+        bytes.replace(at, secret.size(), "***");
+    const bool one = r.plan.steps.size() == 1;
+    files.emplace_back(finding_file(dir, r.c->id, one ? ".http" : fmt::format(".{}.http", i + 1)), std::move(bytes));
+  }
+  return files;
 }
 
 nlohmann::ordered_json exchange_json(const fuzz::Exchange& e) {
@@ -383,7 +401,7 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
                        key_flag.empty() ? "" : " ", key_flag, shaping, seed, c.id);
   };
   std::map<std::string, std::map<std::string, std::pair<size_t, std::string>>> by_kind; // kind -> id -> (n, line)
-  size_t raw_skipped = 0;
+  size_t raw_written = 0;
   std::optional<Error> write_error;
   InterruptScope interrupts;
   auto on_case = [&](const fuzz::CaseResult& r) {
@@ -440,15 +458,16 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
     }
     if (j.verdict == fuzz::Verdict::finding && !f.out_dir.empty()) {
       // Raw-socket cases (lying lengths, bad chunking, slow writers) are not requests a capture can
-      // hold: --case re-runs those.
+      // hold: their bytes go to .http files instead.
       bool raw = false;
       for (const auto& step : r.plan.steps) raw = raw || !step.raw.empty();
-      if (raw) {
-        ++raw_skipped;
-      } else {
-        const std::string path = finding_file(f.out_dir, c.id);
+      auto files = raw ? raw_files(f.out_dir, r, base.keys)
+                       : std::vector<std::pair<std::string, std::string>>{
+                             {finding_file(f.out_dir, c.id), finding_lines(r, ctx)}};
+      raw_written += raw ? 1 : 0;
+      for (const auto& [path, content] : files) {
         std::ofstream file(path, std::ios::binary | std::ios::trunc);
-        file << finding_lines(r, ctx);
+        file << content;
         if (!file && !write_error) write_error = Error{Errc::environment, fmt::format("cannot write {}", path)};
       }
     }
@@ -476,10 +495,10 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
                           distinct != sum.findings ? fmt::format(" ({} distinct)", distinct) : std::string(), sum.notes,
                           sum.stopped_broken ? "; stopped: the receiver no longer accepts the baseline" : "",
                           interrupts.flag().load() ? "; interrupted" : "");
-    if (raw_skipped > 0)
-      report << fmt::format("hookctl fuzz: {} finding(s) of raw-socket cases have no --out file (a capture cannot "
-                            "hold their framing): re-run them with --case\n",
-                            raw_skipped);
+    if (raw_written > 0)
+      report << fmt::format("hookctl fuzz: {} raw-socket finding(s) written as {}/ID.http, the bytes as sent: "
+                            "'nc {} {} < FILE' sends them again (--case also keeps the timing of slow writers)\n",
+                            raw_written, f.out_dir, url.host, url.port);
   }
   if (junit) HOOKCTL_TRY(junit->finish(sum.seconds));
   if (write_error) return *write_error;
@@ -537,7 +556,8 @@ Command register_fuzz(CLI::App& root, Globals& g, Context& ctx) {
   cmd->add_option("--junit", f->junit, "Write a JUnit XML report, one test case per case")
       ->type_name("FILE")
       ->group(rep);
-  cmd->add_option("--out", f->out_dir, "Write each finding as a capture file DIR/ID.jsonl (for hookctl replay)")
+  cmd->add_option("--out", f->out_dir,
+                  "Write each finding as a capture file DIR/ID.jsonl (for hookctl replay), or raw bytes as DIR/ID.http")
       ->type_name("DIR")
       ->group(rep);
   cmd->add_flag("-k,--insecure", f->send.conn.insecure, "Do not verify the server's TLS certificate");

@@ -193,8 +193,10 @@ const std::vector<CommandDoc>& docs() {
        "exchange. Targets other than this machine need --allow-remote. Findings are printed grouped by kind, each "
        "with a reproducing command line; --json prints one object per case, --junit writes one test case per case "
        "(classname: the family), and --out DIR writes each finding's requests as a capture file (ID with / as _) that "
-       "hookctl replay DIR/ID.jsonl --to BASE-URL sends again (not for raw-socket cases, whose framing a capture "
-       "cannot hold: --case re-runs those). Each delivery carries a fresh delivery id, except where a case repeats "
+       "hookctl replay DIR/ID.jsonl --to BASE-URL sends again; a raw-socket case, whose framing a capture cannot "
+       "hold, is written as DIR/ID.http, the bytes as sent (DIR/ID.N.http for each of several connections), for "
+       "nc HOST PORT < FILE; --case re-runs either with its timing. A secret in either file is written as ***. Each "
+       "delivery carries a fresh delivery id, except where a case repeats "
        "one on purpose.",
        {{"Fuzz a local Stripe handler", "hookctl fuzz http://127.0.0.1:3000/webhooks -p stripe --secret "
                                         "\"$STRIPE_WEBHOOK_SECRET\" --event stripe.invoice.paid"},

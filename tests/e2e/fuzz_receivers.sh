@@ -74,8 +74,11 @@ expect "crash-on-deep-json: the run stopped there" test "$(tail -n 1 "$tmp/cr.js
 expect "crash-on-deep-json: the summary says so" grep -q 'no longer accepts the baseline' "$tmp/cr.err"
 
 start_broken hs hang-on-slow-body
-fuzz_json hs "http://127.0.0.1:$bport/hook" --families slow
+fuzz_json hs "http://127.0.0.1:$bport/hook" --families slow --out "$tmp/hsf"
 expect "hang-on-slow-body: slow.slow-body held the baseline up (timeout)" found hs timeout slow.slow-body
+expect "--out: a raw-socket finding is written as ID.http, the bytes as sent" \
+  grep -q '^POST /hook HTTP/1.1' "$tmp/hsf/slow.slow-body.http"
+expect "--out: the summary names the .http files" grep -q 'raw-socket finding(s) written as .*/ID.http' "$tmp/hs.err"
 
 # --- a correct receiver ---------------------------------------------------------------------------
 start_listen ok --provider stripe --secret "$secret" --capture "$tmp/ok.jsonl"
@@ -146,6 +149,12 @@ timeout 60 "$bin" fuzz "http://127.0.0.1:$bport/hook" -p gitlab --secret "$gl_to
 expect "gitlab against never-verify: findings, each with a file" test -s "$tmp/glf/signature.duplicated-header.jsonl"
 expect "--out writes X-Gitlab-Token as ***" grep -q '\["X-Gitlab-Token","\*\*\*"\]' "$tmp/glf/signature.duplicated-header.jsonl"
 expect "--out files do not hold the token" bash -c "! grep -rqF -- \"\$1\" \"\$2\"" _ "$gl_token" "$tmp/glf"
+# ... nor do raw-socket findings' .http files, where the token is a header in the raw bytes.
+start_broken hsg hang-on-slow-body --provider gitlab --secret "$gl_token"
+timeout 60 "$bin" fuzz "http://127.0.0.1:$bport/hook" -p gitlab --secret "$gl_token" --event gitlab.push \
+  --seed 11 --families slow --out "$tmp/glraw" >"$tmp/glraw.out" 2>&1
+expect "gitlab raw finding: written, its token as ***" grep -q '^X-Gitlab-Token: \*\*\*' "$tmp/glraw/slow.slow-body.http"
+expect "gitlab raw finding: the token is in no .http file" bash -c "! grep -rqF -- \"\$1\" \"\$2\"" _ "$gl_token" "$tmp/glraw"
 
 # A case id with a JSON path ('/') as a file name; --check-cmd sees the case in every command.
 timeout 60 "$bin" fuzz "http://127.0.0.1:$port/hook" -p stripe --secret "$secret" --event stripe.invoice.paid \
