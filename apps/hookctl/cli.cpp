@@ -76,13 +76,6 @@ std::vector<std::string> secret_values(const CLI::App& root, const std::vector<s
   return out;
 }
 
-std::string redact(std::string text, const std::vector<std::string>& secrets) {
-  for (const auto& s : secrets)
-    for (size_t at = text.find(s); at != std::string::npos; at = text.find(s, at + 3))
-      text.replace(at, s.size(), "***");
-  return text;
-}
-
 // The message for arguments CLI11 could not place. Option names are shown; other values are only
 // counted, since a value in the wrong place is often a secret whose option name was forgotten.
 std::string extras_message(const std::vector<std::string>& extras) {
@@ -135,6 +128,13 @@ std::optional<size_t> command_index(const std::vector<std::string>& args) {
   return i;
 }
 
+// Whether an option as typed ("-p", "--provider") may be repeated back: its name after the dashes
+// is echoable (a lone "-" or "---" has none).
+bool option_shown(std::string_view typed) {
+  const size_t name = typed.find_first_not_of('-');
+  return name != std::string_view::npos && util::echoable(typed.substr(name));
+}
+
 // Reports a first word that names no command (CLI11 would only say a subcommand is required).
 using ErrorFn = std::function<void(std::string_view, std::string_view)>;
 std::optional<int> check_command_name(const std::vector<std::string>& args, const std::vector<std::string>& names,
@@ -144,14 +144,15 @@ std::optional<int> check_command_name(const std::vector<std::string>& args, cons
   const std::string& word = args[*at];
   if (std::find(names.begin(), names.end(), word) != names.end()) return std::nullopt;
   std::string hint = "run 'hookctl --help' for the list of commands";
-  if (const auto near = util::closest_name(word, names); near && util::echoable(word))
+  // The hint names a command, not the word: it is given for words not repeated back too ("Send").
+  if (const auto near = util::closest_name(util::to_lower(word), names); near && word.size() <= 32)
     hint = fmt::format("did you mean 'hookctl {}'?", *near);
   // `hookctl -p github sign`: the word is an option's value, and the command comes later.
   const auto later =
       std::find_first_of(args.begin() + static_cast<std::ptrdiff_t>(*at) + 1, args.end(), names.begin(), names.end());
   if (*at > 0 && args[*at - 1].starts_with("-") && later != args.end())
     hint = fmt::format("a command's options go after its name: 'hookctl {} {} ...'", *later,
-                       util::echoable(args[*at - 1].substr(args[*at - 1].find_first_not_of('-'))) ? args[*at - 1] : "");
+                       option_shown(args[*at - 1]) ? args[*at - 1] : "");
   error(util::echoable(word) ? fmt::format("unknown command '{}'", word) : "unknown command (not shown)", hint);
   return 2;
 }

@@ -140,20 +140,19 @@ std::string finding_file(const std::string& dir, const std::string& id, std::str
   return (std::filesystem::path(dir) / (name + std::string(suffix))).string();
 }
 
-// What a raw-socket case wrote, one file per connection (DIR/ID.http, or DIR/ID.N.http when the
-// case opened several): the bytes as sent, each secret in them as *** (GitLab's token is a header).
+// The files --out writes for a raw-socket case: DIR/ID.http with the bytes it writes (masked), or
+// DIR/ID.N.http for each of several raw connections.
 std::vector<std::pair<std::string, std::string>> raw_files(const std::string& dir, const fuzz::CaseResult& r,
                                                            const sign::Keys& keys) {
+  std::vector<const fuzz::Step*> raw;
+  for (const auto& step : r.plan.steps)
+    if (!step.raw.empty()) raw.push_back(&step);
   std::vector<std::pair<std::string, std::string>> files;
-  for (size_t i = 0; i < r.plan.steps.size(); ++i) {
+  for (size_t i = 0; i < raw.size(); ++i) {
     std::string bytes;
-    for (const auto& chunk : r.plan.steps[i].raw) bytes += chunk;
-    for (const auto& secret : keys.secrets)
-      for (size_t at = secret.empty() ? std::string::npos : bytes.find(secret); at != std::string::npos;
-           at = bytes.find(secret, at + 3))
-        bytes.replace(at, secret.size(), "***");
-    const bool one = r.plan.steps.size() == 1;
-    files.emplace_back(finding_file(dir, r.c->id, one ? ".http" : fmt::format(".{}.http", i + 1)), std::move(bytes));
+    for (const auto& chunk : raw[i]->raw) bytes += chunk;
+    files.emplace_back(finding_file(dir, r.c->id, raw.size() == 1 ? ".http" : fmt::format(".{}.http", i + 1)),
+                       redact_raw_request(bytes, keys.secrets));
   }
   return files;
 }
@@ -169,10 +168,10 @@ nlohmann::ordered_json exchange_json(const fuzz::Exchange& e) {
 }
 
 // The capture records of a case's requests, answers included, for `hookctl replay FILE --to URL`.
-std::string finding_lines(const fuzz::CaseResult& r, Context& ctx) {
+std::string finding_lines(const fuzz::CaseResult& r, const std::vector<std::string>& secrets, Context& ctx) {
   std::string out;
   for (size_t i = 0; i < r.plan.steps.size(); ++i) {
-    capture::Record rec = sent_record(r.plan.steps[i].request, ctx.now() * 1'000'000, ctx);
+    capture::Record rec = sent_record(r.plan.steps[i].request, ctx.now() * 1'000'000, ctx, secrets);
     rec.seq = i + 1;
     rec.event_type = r.c->id;
     if (i < r.exchanges.size() && r.exchanges[i].status != 0)
@@ -463,7 +462,7 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
       for (const auto& step : r.plan.steps) raw = raw || !step.raw.empty();
       auto files = raw ? raw_files(f.out_dir, r, base.keys)
                        : std::vector<std::pair<std::string, std::string>>{
-                             {finding_file(f.out_dir, c.id), finding_lines(r, ctx)}};
+                             {finding_file(f.out_dir, c.id), finding_lines(r, base.keys.secrets, ctx)}};
       raw_written += raw ? 1 : 0;
       for (const auto& [path, content] : files) {
         std::ofstream file(path, std::ios::binary | std::ios::trunc);
@@ -496,7 +495,7 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
                           sum.stopped_broken ? "; stopped: the receiver no longer accepts the baseline" : "",
                           interrupts.flag().load() ? "; interrupted" : "");
     if (raw_written > 0)
-      report << fmt::format("hookctl fuzz: {} raw-socket finding(s) written as {}/ID.http, the bytes as sent: "
+      report << fmt::format("hookctl fuzz: {} raw-socket finding(s) written as {}/ID.http, the bytes the case writes: "
                             "'nc {} {} < FILE' sends them again (--case also keeps the timing of slow writers)\n",
                             raw_written, f.out_dir, url.host, url.port);
   }

@@ -137,10 +137,16 @@ Result<int> run_replay(const ReplayFlags& f, const Globals& g, Context& ctx) {
   if (f.compare || f.compare_body || !f.ignore.empty() || !f.expect_status.empty() || !f.junit.empty() ||
       !f.output.empty()) {
     if (!sending)
-      return make_error(Errc::usage, "--compare, --expect-status, --junit and --output need a replay (--to)");
+      return make_error(Errc::usage, exporting
+                                         ? "--compare, --expect-status, --junit and --output go with a replay "
+                                           "(--to), not with --format"
+                                         : "--compare, --expect-status, --junit and --output need a replay (--to)");
   }
   if (!f.ignore.empty() && !f.compare_body) return make_error(Errc::usage, "--ignore goes with --compare-body");
   if (f.new_ids && !f.resign) return make_error(Errc::usage, "--new-ids goes with --resign");
+  if (f.format == "har" && (f.resign || !f.sets.empty()))
+    return make_error(Errc::usage, "--resign and --set go with a replay or --format curl; a HAR export keeps the "
+                                   "events as captured");
   if (!f.expect_status.empty() && (f.compare || f.compare_body))
     return make_error(Errc::usage, "--expect-status asserts instead of --compare: use one of them");
   if (f.rate != 0 && f.preserve_timing)
@@ -373,6 +379,7 @@ Result<int> run_replay(const ReplayFlags& f, const Globals& g, Context& ctx) {
   uint64_t selected = 0, invalid = 0;
   std::deque<capture::Record> last; // --last N: the newest N so far
   bool stop = false;
+  std::optional<Error> export_error;
   InterruptScope interrupts;
   // One selected event: listed, exported or sent.
   auto take = [&](capture::Record rec) {
@@ -396,19 +403,21 @@ Result<int> run_replay(const ReplayFlags& f, const Globals& g, Context& ctx) {
     } else if (har) {
       har->add(rec);
     } else if (f.format == "curl") {
-      std::string url;
-      if (!to.empty()) {
-        replay::RequestPlan plan;
-        plan.to = to;
-        plan.exact = !f.to_exact.empty();
-        auto req = replay::build_request(rec, plan, 0, ctx.random);
-        url = req ? req->url : to;
-      } else {
-        url = fmt::format("http://{}{}{}", rec.headers.get("Host").value_or("localhost"), rec.path,
-                          rec.query.empty() ? "" : "?" + rec.query);
+      // The request as a replay would send it: to --to (else the captured Host), with the --set
+      // edits and, with --resign, signed now.
+      replay::RequestPlan plan = ro.plan;
+      if (plan.to.empty()) {
+        plan.to = fmt::format("http://{}", rec.headers.get("Host").value_or("localhost"));
+        plan.exact = false;
       }
-      out << report::curl_command(rec.method, url, shown_headers(http::end_to_end(rec.headers), f.include_sensitive),
-                                  rec.body)
+      auto req = replay::build_request(rec, plan, ctx.now(), ctx.random);
+      if (!req) {
+        if (!export_error) export_error = req.error();
+        stop = true;
+        return;
+      }
+      out << report::curl_command(req->method, req->url,
+                                  shown_headers(http::end_to_end(req->headers), f.include_sensitive), req->body)
           << "\n";
     } else if (!runner->submit(std::move(rec))) {
       stop = true;
@@ -476,6 +485,7 @@ Result<int> run_replay(const ReplayFlags& f, const Globals& g, Context& ctx) {
     runner->finish();
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (export_error) return *export_error;
   if (har) HOOKCTL_TRY(har->finish());
   if (junit) HOOKCTL_TRY(junit->finish(seconds));
   if (output) HOOKCTL_TRY(output->flush());

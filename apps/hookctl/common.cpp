@@ -201,7 +201,49 @@ std::string size_text(size_t n) {
   return fmt::format("{:.1f} MiB", static_cast<double>(n) / (1024 * 1024));
 }
 
-capture::Record sent_record(const http::Request& request, int64_t at_us, Context& ctx) {
+std::string redact(std::string text, std::vector<std::string> secrets) {
+  std::sort(secrets.begin(), secrets.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  for (const auto& s : secrets)
+    for (size_t at = s.empty() ? std::string::npos : text.find(s); at != std::string::npos; at = text.find(s, at + 3))
+      text.replace(at, s.size(), "***");
+  return text;
+}
+
+bool reveals_secret(std::string_view value, const std::vector<std::string>& secrets) {
+  if (secrets.empty()) return true;
+  return std::any_of(secrets.begin(), secrets.end(), [&](const std::string& s) {
+    return !s.empty() && (value.find(s) != std::string_view::npos || (!value.empty() && s.starts_with(value)));
+  });
+}
+
+std::string redact_raw_request(const std::string& bytes, const std::vector<std::string>& secrets) {
+  const size_t blank = bytes.find("\r\n\r\n");
+  const size_t head_size = blank == std::string::npos ? bytes.size() : blank;
+  std::string out;
+  size_t pos = 0;
+  while (pos < head_size) {
+    size_t eol = bytes.find("\r\n", pos);
+    if (eol == std::string::npos || eol > head_size) eol = head_size;
+    const std::string_view line(bytes.data() + pos, eol - pos);
+    const size_t colon = line.find(':');
+    if (colon != std::string_view::npos && sign::is_secret_header(util::trim(line.substr(0, colon))) &&
+        reveals_secret(util::trim(line.substr(colon + 1)), secrets))
+      out += std::string(line.substr(0, colon + 1)) + " ***";
+    else
+      out += line;
+    pos = eol;
+    if (pos < head_size) {
+      out += "\r\n";
+      pos += 2;
+    }
+  }
+  out += bytes.substr(head_size);
+  return redact(std::move(out), secrets);
+}
+
+capture::Record sent_record(const http::Request& request, int64_t at_us, Context& ctx,
+                            const std::vector<std::string>& secrets) {
   capture::Record r;
   r.id = capture::make_record_id(at_us / 1000, ctx.random(10));
   r.received_at = capture::format_received_at(at_us);
@@ -213,8 +255,8 @@ capture::Record sent_record(const http::Request& request, int64_t at_us, Context
   r.path = target.substr(0, q);
   r.query = q == std::string::npos ? "" : target.substr(q + 1);
   r.headers = request.headers;
-  // A header that carries the secret itself (GitLab's token) is masked, as listen captures it.
-  r.headers.mask(sign::is_secret_header, "***");
+  for (auto& [name, value] : r.headers.mutable_fields())
+    if (sign::is_secret_header(name) && reveals_secret(value, secrets)) value = "***";
   r.body = request.body;
   return r;
 }

@@ -157,11 +157,27 @@ std::string size_text(size_t n);
 // `value` serialised as one line of JSON; invalid UTF-8 is replaced, never thrown on.
 std::string json_line(const nlohmann::ordered_json& value);
 
+// `text` with every occurrence of each of `secrets` as "***", the longest secrets first (so that
+// one inside another leaves nothing of it); empty secrets are skipped.
+std::string redact(std::string text, std::vector<std::string> secrets);
+
+// Whether a header value gives away one of `secrets`: it holds one, or it is the start of one (a
+// line cut short); with no secrets, any value does.
+bool reveals_secret(std::string_view value, const std::vector<std::string>& secrets);
+
+// The bytes of an HTTP request written over a raw socket (fuzz --out .http files) with what gives
+// a secret away as ***: the value of a header that carries the secret itself (GitLab's token) when
+// it reveals one of `secrets`, even cut short where the bytes end, then every whole secret
+// anywhere. Forged values that are no secret stay.
+std::string redact_raw_request(const std::string& bytes, const std::vector<std::string>& secrets);
+
 // A capture record of `request` as hookctl sent it at `at_us` (unix microseconds): a fresh id, the
-// target's path and query, the request's headers (a header carrying the secret itself, as GitLab's
-// token, as "***") and body, `remote` the host:port it went to (replay --output and fuzz --out
-// write these).
-capture::Record sent_record(const http::Request& request, int64_t at_us, Context& ctx);
+// target's path and query, the request's headers and body, `remote` the host:port it went to
+// (replay --output and fuzz --out write these). A header that carries the secret itself (GitLab's
+// token) is "***" when its value reveals one of `secrets` (any value, when none are given); a
+// forged value that is no secret stays, so that a fuzz finding replays as it was.
+capture::Record sent_record(const http::Request& request, int64_t at_us, Context& ctx,
+                            const std::vector<std::string>& secrets = {});
 
 // The unix time `text` (seconds or RFC 3339), or the context's clock when `text` is empty.
 Result<int64_t> time_or_now(const std::string& text, Context& ctx);

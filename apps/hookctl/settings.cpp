@@ -234,8 +234,10 @@ std::string env_name(const CLI::Option& option) {
 
 std::vector<std::string> unknown_variables(const CLI::App& root, const Context& ctx) {
   if (!ctx.env_names) return {};
-  // Besides the options' variables: the one fuzz --check-cmd sets for its command (which may run hookctl).
-  std::vector<std::string> known{"HOOKCTL_FUZZ_CASE"};
+  // Not a setting, so never suggested, but not warned about: the variable fuzz --check-cmd sets for
+  // its command (which may run hookctl).
+  constexpr std::string_view k_set_by_hookctl = "HOOKCTL_FUZZ_CASE";
+  std::vector<std::string> known;
   std::vector<const CLI::App*> apps{&root};
   for (size_t i = 0; i < apps.size(); ++i) {
     for (const auto* o : apps[i]->get_options())
@@ -251,7 +253,7 @@ std::vector<std::string> unknown_variables(const CLI::App& root, const Context& 
   };
   std::vector<std::string> warnings;
   for (const auto& name : ctx.env_names()) {
-    if (!name.starts_with("HOOKCTL_") || name.starts_with("HOOKCTL_TEST_")) continue;
+    if (!name.starts_with("HOOKCTL_") || name.starts_with("HOOKCTL_TEST_") || name == k_set_by_hookctl) continue;
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
     if (!shown(name)) {
       warnings.emplace_back(

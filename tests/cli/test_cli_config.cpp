@@ -197,6 +197,11 @@ TEST_CASE("cli config: a HOOKCTL_* variable that names no option is a warning wi
   CHECK(typo.err == "hookctl: warning: HOOKCTL_SECERT is not a hookctl variable; did you mean HOOKCTL_SECRET?\n");
   CHECK(typo.err.find("whsec_value_never_shown") == std::string::npos);
   // HOOKCTL_PORT belongs to another command: no warning. Lowercase is still a typo.
+  // The name in lowercase is itself, not a longer name it starts ("HOOKCTL_OUT", not HOOKCTL_OUTPUT).
+  CHECK(run_env({"providers"}, {{"HOOKCTL_out", "x"}}).err ==
+        "hookctl: warning: HOOKCTL_out is not a hookctl variable; did you mean HOOKCTL_OUT?\n");
+  // HOOKCTL_FUZZ_CASE (set by fuzz --check-cmd) is never suggested.
+  CHECK(run_env({"providers"}, {{"HOOKCTL_FUZZ_CAS", "x"}}).err.find("FUZZ_CASE") == std::string::npos);
   auto lower = run_env(sign, {{"HOOKCTL_provider", "stripe"}});
   CHECK(lower.code == 0);
   CHECK(lower.err == "hookctl: warning: HOOKCTL_provider is not a hookctl variable; did you mean HOOKCTL_PROVIDER?\n");

@@ -1,8 +1,10 @@
 // `hookctl fuzz` in process, without a network: --list (the same seed lists the same cases), and
-// the usage errors that come before anything is sent, each one line with exit 2.
+// the usage errors that come before anything is sent, each one line with exit 2; what --out files
+// hide of a secret.
 #include <doctest/doctest.h>
 
 #include "cli_harness.hpp"
+#include "common.hpp"
 
 using testing::run;
 
@@ -68,4 +70,26 @@ TEST_CASE("cli fuzz: usage errors before anything is sent, one line, exit 2") {
     CHECK(r.err.find("--no-sign") == std::string::npos);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') <= 2); // the error, and at most a hint
   }
+}
+
+TEST_CASE(
+    "fuzz --out files: a secret header is *** when it gives the secret away, even cut short; forged values stay") {
+  using hookctl::app::redact_raw_request;
+  const std::vector<std::string> secrets{"glt_abcdefghijklmnop", "glt_abc"};
+  const std::string head = "POST /hook HTTP/1.1\r\nHost: x\r\n";
+  // Whole, cut short where a slow writer stopped, or in the body: never readable.
+  CHECK(redact_raw_request(head + "X-Gitlab-Token: glt_abcdefghijklmnop\r\n\r\n{}", secrets) ==
+        head + "X-Gitlab-Token: ***\r\n\r\n{}");
+  CHECK(redact_raw_request(head + "x-gitlab-token:glt_abcdefg", secrets) == head + "x-gitlab-token: ***");
+  CHECK(redact_raw_request(head + "\r\n{\"t\":\"glt_abcdefghijklmnop\"}", secrets) == head + "\r\n{\"t\":\"***\"}");
+  // The longer of two secrets that share a start is masked whole, not its shorter prefix only.
+  CHECK(redact_raw_request("a glt_abcdefghijklmnop b", secrets) == "a *** b");
+  // A forged or empty token is no secret: kept, so the finding replays as it was.
+  CHECK(redact_raw_request(head + "X-Gitlab-Token: hookctl-fuzz-forged\r\n\r\n", secrets) ==
+        head + "X-Gitlab-Token: hookctl-fuzz-forged\r\n\r\n");
+  CHECK(redact_raw_request(head + "X-Gitlab-Token: \r\n\r\n", secrets) == head + "X-Gitlab-Token: \r\n\r\n");
+  // Other headers are left alone.
+  CHECK(redact_raw_request(head + "X-Other: glt_a\r\n\r\n", secrets) == head + "X-Other: glt_a\r\n\r\n");
+  // With no secrets known, a secret header's value is always hidden.
+  CHECK(redact_raw_request(head + "X-Gitlab-Token: anything\r\n\r\n", {}) == head + "X-Gitlab-Token: ***\r\n\r\n");
 }

@@ -135,4 +135,24 @@ TEST_CASE("cli: replay usage errors come before anything is sent") {
   CHECK(code({"--to", "http://a", "--since", "yesterday"}) == 2);
   CHECK(code({"--list", "--compare"}) == 2);
   CHECK(code({"--list", "--format", "har"}) == 2);
+  CHECK(code({"--format", "har", "--resign", "-p", "github", "--secret", "s"}) == 2); // a HAR keeps the capture
+  CHECK(code({"--format", "har", "--set", "n=1"}) == 2);
+  auto out = run({"replay", f.name(), "--format", "curl", "--to", "http://a", "--output", "x.jsonl"});
+  CHECK(out.err.find("not with --format") != std::string::npos); // --to was given: --format is the conflict
+}
+
+TEST_CASE("cli: replay --format curl prints the request a replay would send: --set edits, --resign signs now") {
+  CaptureFile f(1);
+  auto plain = run({"replay", f.name(), "--format", "curl"});
+  CHECK(plain.out.find("X-Hub-Signature-256") == std::string::npos);
+  CHECK(plain.out.find(R"({"type":"t1","n":1})") != std::string::npos);
+  auto edited = run({"replay", f.name(), "--format", "curl", "--set", "n=7"});
+  CHECK(edited.code == 0);
+  CHECK(edited.out.find(R"({"type":"t1","n":7})") != std::string::npos);
+  auto resigned = run({"replay", f.name(), "--format", "curl", "--resign", "-p", "github", "--secret", "s3cret-value"});
+  CHECK(resigned.code == 0);
+  CHECK(resigned.out.find("X-Hub-Signature-256: sha256=") != std::string::npos);
+  CHECK(resigned.out.find("http://example.test/hooks/1") != std::string::npos);
+  auto bad = run({"replay", f.name(), "--format", "curl", "--set", "n"});
+  CHECK(bad.code == 2);
 }

@@ -233,6 +233,15 @@ TEST_CASE("cli: an unknown command is named, with a suggestion when one is close
   CHECK(far.err.find("did you mean") == std::string::npos);
   auto none = run({});
   CHECK(none.err.starts_with("hookctl: error: no command given"));
+  // A word not repeated back (capitals) still gets the suggestion, which names only the command.
+  auto caps = run({"Send"});
+  CHECK(caps.err == "hookctl: error: unknown command (not shown)\nhint: did you mean 'hookctl send'?\n");
+  // Dashes alone before the word: a usage error, not an internal one.
+  for (const char* dashes : {"-", "---"}) {
+    auto d = run({dashes, "foo", "sign"});
+    CHECK(d.code == 2);
+    CHECK(d.err.find("internal error") == std::string::npos);
+  }
 }
 
 TEST_CASE("cli: header values and ids with line breaks are refused; a trailing CR from a dump is dropped") {

@@ -75,8 +75,8 @@ expect "crash-on-deep-json: the summary says so" grep -q 'no longer accepts the 
 
 start_broken hs hang-on-slow-body
 fuzz_json hs "http://127.0.0.1:$bport/hook" --families slow --out "$tmp/hsf"
-expect "hang-on-slow-body: slow.slow-body held the baseline up (timeout)" found hs timeout slow.slow-body
-expect "--out: a raw-socket finding is written as ID.http, the bytes as sent" \
+expect "hang-on-slow-body: slow.slow-body held the baseline up (slow: answered late)" found hs slow slow.slow-body
+expect "--out: a raw-socket finding is written as ID.http, the bytes the case writes" \
   grep -q '^POST /hook HTTP/1.1' "$tmp/hsf/slow.slow-body.http"
 expect "--out: the summary names the .http files" grep -q 'raw-socket finding(s) written as .*/ID.http' "$tmp/hs.err"
 
@@ -148,13 +148,17 @@ timeout 60 "$bin" fuzz "http://127.0.0.1:$bport/hook" -p gitlab --secret "$gl_to
   --seed 11 --families signature --out "$tmp/glf" >"$tmp/gl.out" 2>&1
 expect "gitlab against never-verify: findings, each with a file" test -s "$tmp/glf/signature.duplicated-header.jsonl"
 expect "--out writes X-Gitlab-Token as ***" grep -q '\["X-Gitlab-Token","\*\*\*"\]' "$tmp/glf/signature.duplicated-header.jsonl"
+expect "--out keeps a forged token as sent (the finding replays as is)" \
+  grep -q '\["X-Gitlab-Token","[^*"][^"]*"\]' "$tmp/glf/signature.wrong-secret.jsonl"
 expect "--out files do not hold the token" bash -c "! grep -rqF -- \"\$1\" \"\$2\"" _ "$gl_token" "$tmp/glf"
 # ... nor do raw-socket findings' .http files, where the token is a header in the raw bytes.
 start_broken hsg hang-on-slow-body --provider gitlab --secret "$gl_token"
 timeout 60 "$bin" fuzz "http://127.0.0.1:$bport/hook" -p gitlab --secret "$gl_token" --event gitlab.push \
-  --seed 11 --families slow --out "$tmp/glraw" >"$tmp/glraw.out" 2>&1
+  --seed 11 --families slow --max-latency 1ms --out "$tmp/glraw" >"$tmp/glraw.out" 2>&1
 expect "gitlab raw finding: written, its token as ***" grep -q '^X-Gitlab-Token: \*\*\*' "$tmp/glraw/slow.slow-body.http"
-expect "gitlab raw finding: the token is in no .http file" bash -c "! grep -rqF -- \"\$1\" \"\$2\"" _ "$gl_token" "$tmp/glraw"
+expect "gitlab raw finding: the token, even cut short by slow-headers, is in no .http file" \
+  bash -c "! grep -rqF -- \"\$1\" \"\$2\"" _ "${gl_token:0:12}" "$tmp/glraw"
+expect "gitlab raw findings: slow-headers was written too" test -s "$tmp/glraw/slow.slow-headers.http"
 
 # A case id with a JSON path ('/') as a file name; --check-cmd sees the case in every command.
 timeout 60 "$bin" fuzz "http://127.0.0.1:$port/hook" -p stripe --secret "$secret" --event stripe.invoice.paid \

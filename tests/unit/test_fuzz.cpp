@@ -219,7 +219,8 @@ TEST_CASE("fuzz::judge: expectations to verdicts and kinds") {
   // Slow clients: the baseline meanwhile must be answered, and promptly.
   const Case& slow = find("slow.slow-body");
   CHECK(judge(slow, {dropped}, answered(200, 20), 0, false).verdict == Verdict::pass);
-  CHECK(*judge(slow, {dropped}, answered(200, 2400), 0, false).kind == Kind::timeout);
+  CHECK(*judge(slow, {dropped}, answered(200, 2400), 0, false).kind == Kind::slow);  // answered late
+  CHECK(*judge(slow, {dropped}, answered(200, 700), 500, false).kind == Kind::slow); // over --max-latency
   CHECK(*judge(slow, {dropped}, timed_out, 0, false).kind == Kind::timeout);
   CHECK(*judge(slow, {dropped}, answered(502), 0, false).kind == Kind::server_error);
   // --max-latency.

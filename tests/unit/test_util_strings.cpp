@@ -47,6 +47,7 @@ TEST_CASE("util::closest_name: within two edits, a prefix counts as one, first o
   CHECK(util::closest_name("--prot", names) == "--port");
   CHECK(util::closest_name("--secret-f", names) == "--secret-file"); // prefix: one edit, beats "--secret" (two)
   CHECK(util::closest_name("--sec", names) == "--secret");           // prefix of two names: the first
+  CHECK(util::closest_name("--secret", {"--secret-file", "--secret"}) == "--secret"); // itself beats a prefix
   CHECK_FALSE(util::closest_name("--zzzzzz", names).has_value());
   CHECK_FALSE(util::closest_name("send", {}).has_value());
   CHECK(util::closest_name("", {"abcd", "x"}) == "x"); // "" is no prefix hit: plain edit distance

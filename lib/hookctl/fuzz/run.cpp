@@ -120,7 +120,7 @@ Judgement judge(const Case& c, const std::vector<Exchange>& exchanges, const std
     if (meanwhile->status >= 200 && meanwhile->status < 300) {
       if (meanwhile->latency_ms <= bound) return j;
       j.detail += fmt::format(" (more than {:.0f} ms: held up behind the slow client)", bound);
-      return finding(Kind::timeout);
+      return finding(Kind::slow); // answered, but late: a timeout is no answer at all
     }
     if (meanwhile->status >= 500) return finding(Kind::server_error);
     if (meanwhile->failure == http::Failure::timeout) return finding(Kind::timeout);

@@ -27,8 +27,8 @@ public:
 
   // Starts a body of `mode` (`length` bytes for Mode::length).
   void start(Mode mode, size_t length, size_t max_body, size_t keep = SIZE_MAX);
-  // Moves what belongs to the body from the front of `buf` into `body` (decoded); bytes after the
-  // end of the body stay in `buf`.
+  // Takes what belongs to the body from the front of `buf`, decoded, appending to `body` what fits
+  // under the keep limit; bytes after the end of the body stay in `buf`.
   State consume(std::string& buf, std::string& body);
   // The connection ended: completes an until-close body, fails any other unfinished one.
   State finish();

@@ -100,7 +100,9 @@ std::optional<std::string> closest_name(std::string_view typed, const std::vecto
   std::optional<std::string> best;
   size_t best_distance = 3;
   for (const auto& n : names) {
-    const size_t d = std::string_view(n).starts_with(typed) && !typed.empty() ? 1 : edit_distance(typed, n);
+    const size_t d = n == typed                                                 ? 0
+                     : std::string_view(n).starts_with(typed) && !typed.empty() ? 1
+                                                                                : edit_distance(typed, n);
     if (d < best_distance) {
       best_distance = d;
       best = n;

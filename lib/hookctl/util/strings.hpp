@@ -30,8 +30,9 @@ bool is_printable_utf8(std::string_view text);
 // substitutions and swaps of two adjacent characters ("sned" is one edit from "send").
 size_t edit_distance(std::string_view a, std::string_view b);
 
-// The name of `names` closest to `typed` for a did-you-mean: at most two edits away, a name that
-// starts with `typed` counting as one edit; the first of equally close names; nullopt when none.
+// The name of `names` closest to `typed` for a did-you-mean: `typed` itself when listed, else at
+// most two edits away, a name that starts with `typed` counting as one edit; the first of equally
+// close names; nullopt when none.
 std::optional<std::string> closest_name(std::string_view typed, const std::vector<std::string>& names);
 
 // True when `word` may be repeated back in a message: at most 32 lowercase letters, digits and
