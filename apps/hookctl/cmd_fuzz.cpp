@@ -102,27 +102,6 @@ std::vector<std::string> volatile_values(const Message& a, const Message& b) {
   return out;
 }
 
-// A fresh value shaped like `v`: the prefix up to its last '_' kept, then each digit, hex digit
-// (in a hex-looking value) or letter replaced by a random one of its kind.
-std::string fresh_like(std::string_view v, const std::string& random) {
-  const size_t keep = v.rfind('_') == std::string_view::npos ? 0 : v.rfind('_') + 1;
-  const bool hex = v.substr(keep).find_first_not_of("0123456789abcdef-") == std::string_view::npos;
-  std::string out(v);
-  for (size_t i = keep; i < out.size(); ++i) {
-    const auto r = static_cast<unsigned char>(random[i % random.size()]) ^ static_cast<unsigned char>(i * 31);
-    const char c = out[i];
-    if (c >= '0' && c <= '9')
-      out[i] = static_cast<char>('0' + r % 10);
-    else if (hex && c >= 'a' && c <= 'f')
-      out[i] = "0123456789abcdef"[r % 16];
-    else if (c >= 'a' && c <= 'z')
-      out[i] = static_cast<char>('a' + r % 26);
-    else if (c >= 'A' && c <= 'Z')
-      out[i] = static_cast<char>('A' + r % 26);
-  }
-  return out;
-}
-
 // What a case expects, as --expect FAMILY=... may have replaced it.
 std::string expected_text(const fuzz::Case& c, const fuzz::Overrides& overrides) {
   std::vector<std::string> allowed;

@@ -201,6 +201,27 @@ std::string size_text(size_t n) {
   return fmt::format("{:.1f} MiB", static_cast<double>(n) / (1024 * 1024));
 }
 
+std::string fresh_like(std::string_view v, const std::string& random) {
+  const size_t keep = v.rfind('_') == std::string_view::npos ? 0 : v.rfind('_') + 1;
+  const bool hex = v.substr(keep).find_first_not_of("0123456789abcdef-") == std::string_view::npos;
+  std::string out(v);
+  for (size_t i = keep; i < out.size(); ++i) {
+    const auto r = static_cast<unsigned char>(random[i % random.size()]) ^ static_cast<unsigned char>(i * 31);
+    const char c = out[i];
+    if (c >= '0' && c <= '9')
+      // A leading digit that was not 0 stays so: a JSON number (GitHub's repository.id) must not
+      // gain a leading zero, which makes the body invalid.
+      out[i] = i == keep && c != '0' ? static_cast<char>('1' + r % 9) : static_cast<char>('0' + r % 10);
+    else if (hex && c >= 'a' && c <= 'f')
+      out[i] = "0123456789abcdef"[r % 16];
+    else if (c >= 'a' && c <= 'z')
+      out[i] = static_cast<char>('a' + r % 26);
+    else if (c >= 'A' && c <= 'Z')
+      out[i] = static_cast<char>('A' + r % 26);
+  }
+  return out;
+}
+
 std::string redact(std::string text, std::vector<std::string> secrets) {
   std::sort(secrets.begin(), secrets.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });

@@ -157,6 +157,11 @@ std::string size_text(size_t n);
 // `value` serialised as one line of JSON; invalid UTF-8 is replaced, never thrown on.
 std::string json_line(const nlohmann::ordered_json& value);
 
+// A fresh value shaped like `v` from `random` bytes (fuzz gives each delivery fresh event ids this
+// way): the prefix up to its last '_' kept, then each digit, hex digit (in a hex-looking value) or
+// letter replaced by a random one of its kind; a first digit that was not 0 stays not 0.
+std::string fresh_like(std::string_view v, const std::string& random);
+
 // `text` with every occurrence of each of `secrets` as "***", the longest secrets first (so that
 // one inside another leaves nothing of it); empty secrets are skipped.
 std::string redact(std::string text, std::vector<std::string> secrets);

@@ -93,3 +93,19 @@ TEST_CASE(
   // With no secrets known, a secret header's value is always hidden.
   CHECK(redact_raw_request(head + "X-Gitlab-Token: anything\r\n\r\n", {}) == head + "X-Gitlab-Token: ***\r\n\r\n");
 }
+
+TEST_CASE("fuzz: fresh event ids keep their shape; a number never gains a leading zero (invalid JSON)") {
+  using hookctl::app::fresh_like;
+  for (int i = 0; i < 200; ++i) {
+    const std::string random(16, static_cast<char>(i)); // every first digit the bytes can give
+    const std::string number = fresh_like("82187881", random);
+    CAPTURE(number);
+    CHECK(number.size() == 8);
+    CHECK(number[0] != '0');
+    CHECK(number.find_first_not_of("0123456789") == std::string::npos);
+    const std::string id = fresh_like("evt_1Nq2Ab", random);
+    CHECK(id.starts_with("evt_"));
+    CHECK(id.size() == 10);
+  }
+  CHECK(fresh_like("0123", std::string(8, '\x05')).size() == 4); // a value that starts with 0 may keep it
+}
