@@ -120,7 +120,7 @@ std::string finding_file(const std::string& dir, const std::string& id, std::str
 }
 
 // The files --out writes for a raw-socket case: DIR/ID.http with the bytes it writes (masked), or
-// DIR/ID.N.http for each of several raw connections.
+// DIR/ID.N.http for each of several raw connections; none for a case without raw steps.
 std::vector<std::pair<std::string, std::string>> raw_files(const std::string& dir, const fuzz::CaseResult& r,
                                                            const sign::Keys& keys) {
   std::vector<const fuzz::Step*> raw;
@@ -437,12 +437,11 @@ Result<int> run_fuzz(FuzzFlags& f, const Globals& g, Context& ctx) {
     if (j.verdict == fuzz::Verdict::finding && !f.out_dir.empty()) {
       // Raw-socket cases (lying lengths, bad chunking, slow writers) are not requests a capture can
       // hold: their bytes go to .http files instead.
-      bool raw = false;
-      for (const auto& step : r.plan.steps) raw = raw || !step.raw.empty();
-      auto files = raw ? raw_files(f.out_dir, r, base.keys)
-                       : std::vector<std::pair<std::string, std::string>>{
-                             {finding_file(f.out_dir, c.id), finding_lines(r, base.keys.secrets, ctx)}};
-      raw_written += raw ? 1 : 0;
+      auto files = raw_files(f.out_dir, r, base.keys);
+      if (files.empty())
+        files.emplace_back(finding_file(f.out_dir, c.id), finding_lines(r, base.keys.secrets, ctx));
+      else
+        ++raw_written;
       for (const auto& [path, content] : files) {
         std::ofstream file(path, std::ios::binary | std::ios::trunc);
         file << content;

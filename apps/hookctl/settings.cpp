@@ -234,6 +234,9 @@ std::string env_name(const CLI::Option& option) {
 
 std::vector<std::string> unknown_variables(const CLI::App& root, const Context& ctx) {
   if (!ctx.env_names) return {};
+  std::vector<std::string> names = ctx.env_names();
+  std::erase_if(names, [](const std::string& n) { return !n.starts_with("HOOKCTL_"); });
+  if (names.empty()) return {}; // the common case: the CLI model is not walked at every start
   // Not a setting, so never suggested, but not warned about: the variable fuzz --check-cmd sets for
   // its command (which may run hookctl).
   constexpr std::string_view k_set_by_hookctl = "HOOKCTL_FUZZ_CASE";
@@ -252,8 +255,8 @@ std::vector<std::string> unknown_variables(const CLI::App& root, const Context& 
            });
   };
   std::vector<std::string> warnings;
-  for (const auto& name : ctx.env_names()) {
-    if (!name.starts_with("HOOKCTL_") || name.starts_with("HOOKCTL_TEST_") || name == k_set_by_hookctl) continue;
+  for (const auto& name : names) {
+    if (name.starts_with("HOOKCTL_TEST_") || name == k_set_by_hookctl) continue;
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
     if (!shown(name)) {
       warnings.emplace_back(
